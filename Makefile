@@ -1,0 +1,36 @@
+# The two commands a new machine needs are `make run` and `make test`; both create the venv first.
+VENV  := .venv
+PY    := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+.PHONY: venv run test lint unit package bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-*; touch $@
+
+venv: $(STAMP)
+
+## Run the whole helpdesk on this machine: embedded AWS, API + UI, SMTP in, clock, outbox.
+run: venv
+	$(PY) -m local
+
+## Lint, type-check and run every test (unit, integration, end-to-end, browser).
+test: venv lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+## Build the CloudFormation deployment into build/ and validate it with cfn-lint.
+package: venv
+	PY=$(PY) scripts/package $(STAGE)
+
+bench: venv
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) build vendor .local

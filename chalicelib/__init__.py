@@ -1,0 +1,1 @@
+"""Serverless email helpdesk: the code Chalice deploys beside app.py."""

@@ -1,0 +1,1 @@
+"""Pure domain: tickets, mail, threading, routing, loops, time. Standard library only."""

@@ -1,0 +1,66 @@
+"""A parsed inbound email, as the domain sees it: no MIME objects, only plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Address:
+    email: str
+    name: str = ""
+
+    @property
+    def domain(self) -> str:
+        return self.email.rpartition("@")[2]
+
+
+@dataclass(frozen=True)
+class ParsedAttachment:
+    """One attachment or inline part; `data` is dropped once stored."""
+
+    filename: str
+    content_type: str
+    size: int
+    data: bytes = field(repr=False, default=b"")
+    content_id: str | None = None
+    inline: bool = False
+
+
+@dataclass(frozen=True)
+class ParsedEmail:
+    """Everything the helpdesk needs from one RFC 5322 message.
+
+    Header values are already decoded (RFC 2047), stripped of CR/LF, and bounded in length.
+    `headers` keeps the lower-cased names and first values of every header, for loop detection.
+    `defects` names what was wrong with the message (the parser never raises on bad mail).
+    """
+
+    sender: Address | None
+    reply_to: tuple[Address, ...] = ()
+    to: tuple[Address, ...] = ()
+    cc: tuple[Address, ...] = ()
+    subject: str = ""
+    message_id: str | None = None
+    in_reply_to: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    date: datetime | None = None
+    text: str = ""
+    html: str | None = None
+    attachments: tuple[ParsedAttachment, ...] = ()
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "text/plain"
+    defects: tuple[str, ...] = ()
+    size: int = 0
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name.lower(), "")
+
+    @property
+    def reference_ids(self) -> tuple[str, ...]:
+        """In-Reply-To first, then References newest first, without repeats."""
+        seen: dict[str, None] = {}
+        for ref in (*self.in_reply_to, *reversed(self.references)):
+            seen.setdefault(ref, None)
+        return tuple(seen)
