@@ -64,3 +64,28 @@ class ParsedEmail:
         for ref in (*self.in_reply_to, *reversed(self.references)):
             seen.setdefault(ref, None)
         return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What SES tells the Lambda about one received mail (never the body)."""
+
+    mail_id: str
+    received_at: datetime
+    source: str  # envelope sender (Return-Path); "" for bounces
+    recipients: tuple[str, ...]  # our addresses this receipt rule matched
+    spam: str = "PASS"
+    virus: str = "PASS"
+    spf: str = ""
+    dkim: str = ""
+    dmarc: str = ""
+
+    @property
+    def verdicts(self) -> dict[str, str]:
+        return {
+            "spam": self.spam,
+            "virus": self.virus,
+            "spf": self.spf,
+            "dkim": self.dkim,
+            "dmarc": self.dmarc,
+        }
