@@ -1,0 +1,41 @@
+"""The Chalice app: Lambda entry points and HTTP routes. It translates; services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from chalice.app import Chalice
+
+from chalicelib import bootstrap
+from chalicelib.adapters.ses_event import receipts_from_event
+
+app = Chalice(app_name="helpdesk")
+logger = Logger(service="helpdesk")
+metrics = Metrics(namespace="Helpdesk", service="helpdesk")
+
+
+@app.lambda_function(name="inbound_email")
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def inbound_email(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """SES receipt rule → Lambda action (after the S3 action stored the raw mail)."""
+    results = []
+    for receipt in receipts_from_event(event):
+        logger.append_keys(mail=receipt.mail_id)
+        try:
+            result = bootstrap.container().ingest(receipt)
+        except Exception:
+            logger.exception("inbound mail failed; the raw mail stays in S3 for the retry")
+            raise
+        logger.append_keys(ticket=result.ticket_number)
+        results.append(
+            {
+                "mail": receipt.mail_id,
+                "outcome": result.outcome.value,
+                "ticket": result.ticket_number,
+                "acknowledged": result.acknowledged,
+                "reason": result.reason,
+            }
+        )
+    return {"results": results}

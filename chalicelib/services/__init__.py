@@ -1,0 +1,1 @@
+"""Use cases: they talk to ports (Protocols), never to boto3."""

@@ -1,0 +1,1 @@
+"""The local stack: embedded AWS (moto), SMTP in, clock and outbox. Never deployed."""

@@ -1,0 +1,120 @@
+"""Shared fixtures: moto provisioned from infra/, a movable clock, the app wired to them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+FIXTURES = REPO / "tests" / "fixtures" / "mail"
+REGION = "eu-west-1"
+TEST_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+    "TABLE_NAME": "helpdesk-test",
+    "MAIL_BUCKET": "helpdesk-mail-test",
+    "SCHEDULER_GROUP": "helpdesk-test",
+    "SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/helpdesk-local-scheduler",
+    "SCHEDULER_TARGET_ARN": (
+        "arn:aws:lambda:eu-west-1:123456789012:function:helpdesk-local-scheduled"
+    ),
+    "HELPDESK_STAGE": "test",
+}
+
+
+class FakeClock:
+    """A clock the test moves; starts on a Monday morning in Helsinki business hours."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.current = start or datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def set(self, at: datetime) -> None:
+        self.current = at.astimezone(UTC)
+
+    def advance(self, **kwargs: float) -> None:
+        self.current += timedelta(**kwargs)
+
+
+class RecordingMetrics:
+    def __init__(self) -> None:
+        self.counts: list[tuple[str, str | None]] = []
+
+    def count(self, name: str, reason: str | None = None) -> None:
+        self.counts.append((name, reason))
+
+    def total(self, name: str) -> int:
+        return sum(1 for n, _ in self.counts if n == name)
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in TEST_ENV.items():
+        monkeypatch.setenv(key, value)
+
+
+@pytest.fixture
+def aws(aws_env: None) -> Iterator[dict[str, Any]]:
+    """moto in-process, with every resource infra/resources.yaml declares."""
+    import boto3
+    from moto import mock_aws
+
+    from local.provision import Names, provision
+
+    with mock_aws():
+        clients = {
+            name: boto3.client(name, region_name=REGION)
+            for name in ("s3", "dynamodb", "ses", "sesv2", "scheduler", "lambda", "iam")
+        }
+        provision(
+            clients,
+            Names(
+                bucket=TEST_ENV["MAIL_BUCKET"],
+                table=TEST_ENV["TABLE_NAME"],
+                schedule_group=TEST_ENV["SCHEDULER_GROUP"],
+                region=REGION,
+            ),
+        )
+        yield clients
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def metrics() -> RecordingMetrics:
+    return RecordingMetrics()
+
+
+@pytest.fixture
+def settings(aws_env: None) -> Any:
+    from chalicelib.config import Settings
+
+    return Settings.from_env(dict(os.environ))
+
+
+@pytest.fixture
+def container(
+    aws: dict[str, Any], settings: Any, clock: FakeClock, metrics: RecordingMetrics
+) -> Iterator[Any]:
+    from chalicelib import bootstrap
+
+    wired = bootstrap.Container(settings, clock=clock, metrics=metrics, clients=aws)
+    bootstrap.use(wired)
+    yield wired
+    bootstrap.use(None)
