@@ -1,0 +1,73 @@
+"""The deployment package: what `make package` builds is complete, lean and valid."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """Reads the short-form tags chalice writes (!GetAtt, !Sub …) as plain mappings."""
+
+
+def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return {suffix: loader.construct_scalar(node)}
+    if isinstance(node, yaml.SequenceNode):
+        return {suffix: loader.construct_sequence(node)}
+    return {suffix: loader.construct_mapping(node)}  # type: ignore[arg-type]
+
+
+_CfnLoader.add_multi_constructor("!", _tag)
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("package")
+    subprocess.run(
+        [str(REPO / "scripts" / "package"), "prod", str(out)],
+        check=True,
+        cwd=REPO,
+        env={"PATH": "/usr/bin:/bin", "PY": sys.executable, "HOME": str(Path.home())},
+    )
+    return out
+
+
+def test_package_carries_templates_and_configuration(package: Path) -> None:
+    names = zipfile.ZipFile(package / "deployment.zip").namelist()
+    for language in ("en", "fi", "sv", "pl", "fa", "da"):
+        assert f"templates/mail/acknowledgement.{language}.txt" in names
+        assert f"templates/mail/acknowledgement.{language}.html" in names
+    assert "helpdesk.toml" in names and "app.py" in names
+    assert "chalicelib/services/ingest.py" in names
+
+
+def test_package_does_not_ship_boto3_or_the_local_stack(package: Path) -> None:
+    names = zipfile.ZipFile(package / "deployment.zip").namelist()
+    assert not [
+        n for n in names if n.startswith(("boto3/", "botocore/", "moto/", "local/", "tests/"))
+    ]
+
+
+def test_package_stays_within_the_size_targets(package: Path) -> None:
+    archive = zipfile.ZipFile(package / "deployment.zip")
+    assert (package / "deployment.zip").stat().st_size <= 5 * 1024 * 1024
+    assert sum(i.file_size for i in archive.infolist()) <= 20 * 1024 * 1024
+
+
+def test_functions_use_the_hand_written_roles_and_infra_names(package: Path) -> None:
+    template = yaml.load((package / "sam.yaml").read_text(), Loader=_CfnLoader)  # noqa: S506
+    function = template["Resources"]["InboundEmail"]["Properties"]
+    assert function["Runtime"] in ("python3.12", "python3.13")
+    assert function["Role"] == {"Fn::GetAtt": ["InboundEmailRole", "Arn"]}
+    assert function["Environment"]["Variables"]["TABLE_NAME"] == {"Ref": "Table"}
+    assert function["Environment"]["Variables"]["MAIL_BUCKET"] == {"Ref": "MailBucket"}
+    assert "ReceiptRule" in template["Resources"] and "Table" in template["Resources"]
