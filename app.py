@@ -9,10 +9,15 @@ from chalice.app import Chalice
 
 from chalicelib import bootstrap
 from chalicelib.adapters.ses_event import receipts_from_event
+from chalicelib.api import agents
+from chalicelib.api.auth import authenticate
 
 app = Chalice(app_name="helpdesk")
 logger = Logger(service="helpdesk")
 metrics = Metrics(namespace="Helpdesk", service="helpdesk")
+
+app.register_middleware(authenticate, "http")
+app.register_blueprint(agents.bp)
 
 
 @app.lambda_function(name="inbound_email")

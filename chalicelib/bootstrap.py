@@ -118,6 +118,14 @@ class Container:
         return BusinessHoursSla(self.calendar, timedelta(hours=self.settings.first_response_hours))
 
     @cached_property
+    def agents(self) -> Any:
+        from chalicelib.adapters.dynamo_agents import DynamoAgentStore
+        from chalicelib.services.agents import AgentService
+
+        store = DynamoAgentStore(self.client("dynamodb"), self.settings.table_name)
+        return AgentService(store, self.clock, list(self.settings.routing.queues))
+
+    @cached_property
     def ingest(self) -> Any:
         from chalicelib.adapters.mime_parser import parse_email
         from chalicelib.services.acknowledge import Acknowledger

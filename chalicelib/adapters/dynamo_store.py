@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import ClientError
-
 from chalicelib.adapters import dynamo_items as items
+from chalicelib.adapters.dynamo_table import Cancelled, DynamoTable, from_attr, to_attr
 from chalicelib.domain.errors import StorageError
 from chalicelib.domain.tickets import Event, Message, Ticket
 from chalicelib.services.ports import (
@@ -27,90 +24,47 @@ from chalicelib.services.ports import (
 
 FIRST_TICKET_NUMBER = 1000
 RATE_TTL = timedelta(days=2)
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
 
 
-def to_attr(item: items.Item) -> dict[str, Any]:
-    return {k: _serializer.serialize(_dynamo_safe(v)) for k, v in item.items()}
-
-
-def from_attr(attrs: dict[str, Any]) -> items.Item:
-    return {k: _deserializer.deserialize(v) for k, v in attrs.items()}
-
-
-def _dynamo_safe(value: Any) -> Any:
-    if isinstance(value, float):
-        return Decimal(str(value))
-    if isinstance(value, dict):
-        return {k: _dynamo_safe(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list | tuple):
-        return [_dynamo_safe(v) for v in value]
-    return value
-
-
-class _Cancelled:
-    """Which conditions of a cancelled transaction failed, and the items that failed them."""
-
-    def __init__(self, error: ClientError) -> None:
-        reasons = error.response.get("CancellationReasons") or []
-        self.failed = {
-            i: from_attr(r["Item"]) if "Item" in r else {}
-            for i, r in enumerate(reasons)
-            if r.get("Code") == "ConditionalCheckFailed"
-        }
-        self.other = [
-            r.get("Code")
-            for r in reasons
-            if r.get("Code") not in (None, "None", "ConditionalCheckFailed")
-        ]
-
-
-class DynamoTicketStore:
-    def __init__(self, client: Any, table: str) -> None:
-        self._db = client
-        self._table = table
-
+class DynamoTicketStore(DynamoTable):
     # -- reads ------------------------------------------------------------------------------
 
     def get_ticket(self, number: int) -> Ticket | None:
-        item = self._get({"PK": items.ticket_pk(number), "SK": items.META})
+        item = self.get({"PK": items.ticket_pk(number), "SK": items.META})
         return items.ticket_from_item(item) if item else None
 
     def get_mail_record(self, mail_id: str) -> MailRecord | None:
-        item = self._get(items.mail_key(mail_id))
+        item = self.get(items.mail_key(mail_id))
         return items.record_from_item(item) if item else None
 
     def find_threads(self, message_ids: Sequence[str], numbers: Iterable[int]) -> ThreadLookup:
         wanted = list(dict.fromkeys(numbers))
         keys = [items.msgid_key(m) for m in dict.fromkeys(message_ids)]
         keys += [{"PK": items.ticket_pk(n), "SK": items.META} for n in wanted]
-        found = self._batch_get(keys)
+        found = self.batch_get(keys)
         by_id = {i["PK"].split("#", 1)[1]: int(i["ticket"]) for i in found if i["SK"] == "MSGID"}
         tickets = {
             t.number: t for t in (items.ticket_from_item(i) for i in found if i["SK"] == items.META)
         }
         missing = [n for n in dict.fromkeys(by_id.values()) if n not in tickets]
         if missing:
-            more = self._batch_get([{"PK": items.ticket_pk(n), "SK": items.META} for n in missing])
+            more = self.batch_get([{"PK": items.ticket_pk(n), "SK": items.META} for n in missing])
             tickets |= {t.number: t for t in map(items.ticket_from_item, more)}
         return ThreadLookup(by_message_id=by_id, tickets=tickets)
 
     def list_quarantine(self, limit: int = 50) -> list[QuarantineEntry]:
-        response = self._call(
-            "query",
-            TableName=self._table,
+        found, _ = self.query(
             KeyConditionExpression="PK = :pk",
-            ExpressionAttributeValues=to_attr({":pk": "QUARANTINE"}),
+            values={":pk": "QUARANTINE"},
             ScanIndexForward=False,
             Limit=limit,
         )
-        return [items.quarantine_from_item(from_attr(i)) for i in response.get("Items", [])]
+        return [items.quarantine_from_item(i) for i in found]
 
     # -- writes -----------------------------------------------------------------------------
 
     def allocate_number(self) -> int:
-        response = self._call(
+        response = self.call(
             "update_item",
             TableName=self._table,
             Key=to_attr({"PK": "COUNTER", "SK": "TICKET"}),
@@ -131,22 +85,20 @@ class DynamoTicketStore:
         rate_limit: RateLimit | None,
     ) -> None:
         ops = [
-            self._put_new(items.record_to_item(record), return_old=True),
-            self._put_new(items.ticket_to_item(ticket)),
-            self._put(items.message_to_item(message)),
-            *(self._put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
+            self.put_new(items.record_to_item(record), return_old=True),
+            self.put_new(items.ticket_to_item(ticket)),
+            self.put(items.message_to_item(message)),
+            *(self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
         ]
         msgid_at = None
         if message.message_id:
             msgid_at = len(ops)
-            ops.append(
-                self._put_new(self._msgid_item(message.message_id, message), return_old=True)
-            )
+            ops.append(self.put_new(self._msgid_item(message.message_id, message), return_old=True))
         rate_at = None
         if rate_limit is not None:
             rate_at = len(ops)
             ops.append(self._rate_update(rate_limit, record))
-        cancelled = self._transact(ops)
+        cancelled = self.transact(ops)
         if cancelled is None:
             return
         self._raise_for(cancelled, msgid_at)
@@ -165,7 +117,7 @@ class DynamoTicketStore:
     ) -> None:
         ops: list[dict[str, Any]] = []
         if record is not None:
-            ops.append(self._put_new(items.record_to_item(record), return_old=True))
+            ops.append(self.put_new(items.record_to_item(record), return_old=True))
         ticket_at = len(ops)
         ops.append(
             {
@@ -178,19 +130,15 @@ class DynamoTicketStore:
                 }
             }
         )
-        ops.append(self._put(items.message_to_item(message)))
-        ops += [self._put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)]
+        ops.append(self.put(items.message_to_item(message)))
+        ops += [self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)]
         msgid_at = None
         if message.message_id:
             msgid_at = len(ops)
-            ops.append(
-                self._put_new(self._msgid_item(message.message_id, message), return_old=True)
-            )
-        cancelled = self._transact(ops)
+            ops.append(self.put_new(self._msgid_item(message.message_id, message), return_old=True))
+        cancelled = self.transact(ops)
         if cancelled is None:
             return
-        if record is None:
-            msgid_at = msgid_at  # an agent's message: its own id cannot repeat
         self._raise_for(cancelled, msgid_at)
         if ticket_at in cancelled.failed:
             raise VersionConflict(f"ticket {ticket.number} is no longer version {expected_version}")
@@ -199,24 +147,21 @@ class DynamoTicketStore:
     def record_sent(self, *, record: MailRecord, message: Message, ids: Sequence[str]) -> None:
         puts = [items.record_to_item(record), items.message_to_item(message)]
         puts += [self._msgid_item(i, message) for i in dict.fromkeys(ids)]
-        self._call(
-            "batch_write_item",
-            RequestItems={self._table: [{"PutRequest": {"Item": to_attr(p)}} for p in puts]},
-        )
+        self.batch_put(puts)
 
     def save_record(self, record: MailRecord) -> None:
-        self._call("put_item", TableName=self._table, Item=to_attr(items.record_to_item(record)))
+        self.put_item(items.record_to_item(record))
 
     def quarantine(self, *, entry: QuarantineEntry, record: MailRecord) -> None:
-        cancelled = self._transact(
+        cancelled = self.transact(
             [
-                self._put_new(items.record_to_item(record), return_old=True),
-                self._put(items.quarantine_to_item(entry)),
+                self.put_new(items.record_to_item(record), return_old=True),
+                self.put(items.quarantine_to_item(entry)),
             ]
         )
         if cancelled is not None:
             self._raise_for(cancelled, None)
-            raise StorageError(f"mail {entry.mail_id} not quarantined: {cancelled.other}")
+            raise StorageError(f"mail {entry.mail_id} not quarantined: {cancelled.failed}")
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -228,7 +173,7 @@ class DynamoTicketStore:
             "message": message.id,
         }
 
-    def _raise_for(self, cancelled: _Cancelled, msgid_at: int | None) -> None:
+    def _raise_for(self, cancelled: Cancelled, msgid_at: int | None) -> None:
         if 0 in cancelled.failed and cancelled.failed[0].get("type") == "mail":
             raise AlreadyProcessed(items.record_from_item(cancelled.failed[0]))
         if msgid_at is not None and msgid_at in cancelled.failed:
@@ -257,45 +202,3 @@ class DynamoTicketStore:
                 ),
             }
         }
-
-    def _put(self, item: items.Item) -> dict[str, Any]:
-        return {"Put": {"TableName": self._table, "Item": to_attr(item)}}
-
-    def _put_new(self, item: items.Item, *, return_old: bool = False) -> dict[str, Any]:
-        put = self._put(item)
-        put["Put"]["ConditionExpression"] = "attribute_not_exists(PK)"
-        if return_old:
-            put["Put"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
-        return put
-
-    def _transact(self, ops: list[dict[str, Any]]) -> _Cancelled | None:
-        try:
-            self._db.transact_write_items(TransactItems=ops)
-        except ClientError as e:
-            if e.response["Error"]["Code"] == "TransactionCanceledException":
-                cancelled = _Cancelled(e)
-                if cancelled.failed:
-                    return cancelled
-            raise StorageError(f"DynamoDB transaction failed: {e}") from e
-        return None
-
-    def _get(self, key: items.Item) -> items.Item | None:
-        response = self._call("get_item", TableName=self._table, Key=to_attr(key))
-        return from_attr(response["Item"]) if "Item" in response else None
-
-    def _batch_get(self, keys: list[items.Item]) -> list[items.Item]:
-        found: list[items.Item] = []
-        pending = [to_attr(k) for k in keys]
-        for start in range(0, len(pending), 100):
-            request = {self._table: {"Keys": pending[start : start + 100]}}
-            while request:
-                response = self._call("batch_get_item", RequestItems=request)
-                found += [from_attr(i) for i in response["Responses"].get(self._table, [])]
-                request = response.get("UnprocessedKeys") or {}
-        return found
-
-    def _call(self, operation: str, **kwargs: Any) -> Any:
-        try:
-            return getattr(self._db, operation)(**kwargs)
-        except ClientError as e:
-            raise StorageError(f"DynamoDB {operation} failed: {e}") from e

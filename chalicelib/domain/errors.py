@@ -5,6 +5,8 @@ HelpdeskError
  ├── Conflict            a stale version or a state that forbids the action
  ├── InvalidInput        a field is missing or malformed (names the field)
  ├── Forbidden           the caller's role may not do this
+ ├── Unauthorized        no credentials, or credentials we do not know
+ ├── TooLarge            a request body over the limit
  └── StorageError        an AWS call failed (adapters raise it `from` the ClientError)
      └── MailRejected    SES refused a message we tried to send
 """
@@ -21,7 +23,9 @@ class NotFound(HelpdeskError):
 
 
 class Conflict(HelpdeskError):
-    pass
+    def __init__(self, message: str, current: object | None = None) -> None:
+        super().__init__(message)
+        self.current = current  # the state that won, for the caller to show
 
 
 class InvalidInput(HelpdeskError):
@@ -40,4 +44,12 @@ class StorageError(HelpdeskError):
 
 
 class MailRejected(StorageError):
+    pass
+
+
+class TooLarge(HelpdeskError):
+    pass
+
+
+class Unauthorized(HelpdeskError):
     pass

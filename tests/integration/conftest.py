@@ -37,7 +37,7 @@ class Helpdesk:
         return self.container.store.get_ticket(number)
 
     def items(self, number: int) -> list[dict[str, Any]]:
-        from chalicelib.adapters.dynamo_store import from_attr
+        from chalicelib.adapters.dynamo_table import from_attr
 
         response = self.aws["dynamodb"].query(
             TableName="helpdesk-test",
@@ -84,3 +84,43 @@ def no_scans(aws: dict[str, Any]) -> Iterator[list[str]]:
     aws["dynamodb"].meta.events.register("before-call.dynamodb", record)
     yield calls
     aws["dynamodb"].meta.events.unregister("before-call.dynamodb", record)
+
+
+@dataclass
+class Api:
+    """The JSON API through chalice.test.Client, signed in as someone."""
+
+    client: Any
+    token: str
+
+    def headers(self, token: str | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token or self.token}", "Content-Type": "application/json"}
+
+    def call(self, method: str, path: str, body: Any = None, token: str | None = None) -> Any:
+        import json
+
+        raw = body if isinstance(body, str | bytes) else (json.dumps(body) if body is not None else None)
+        return getattr(self.client.http, method.lower())(path, headers=self.headers(token), body=raw)
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self.call("GET", path, **kw)
+
+    def post(self, path: str, body: Any = None, **kw: Any) -> Any:
+        return self.call("POST", path, body, **kw)
+
+    def patch(self, path: str, body: Any = None, **kw: Any) -> Any:
+        return self.call("PATCH", path, body, **kw)
+
+    def delete(self, path: str, **kw: Any) -> Any:
+        return self.call("DELETE", path, **kw)
+
+    def as_agent(self, email: str, name: str, role: str = "agent", **fields: Any) -> Api:
+        self.post("/api/agents", {"email": email, "name": name, "role": role, **fields})
+        token = self.post(f"/api/agents/{email}/tokens", {"label": "test"}).json_body["token"]
+        return Api(self.client, token)
+
+
+@pytest.fixture
+def api(client: Any, container: Any) -> Api:
+    issued = container.agents.ensure_admin("admin@example.com", "Ada Admin")
+    return Api(client, issued.secret)
