@@ -15,6 +15,7 @@ GSI2 assignee view  A#<agent or ->#<group>   by due time ("mine", "unassigned")
 GSI3 status view    S#<group>                by due time ("all")
 GSI4 requester      R#<email>                by creation
 GSI5 unassigned     U#<queue>#<group>        by due time, only while unassigned
+GSI6 SLA flags      F#<at_risk|breached>     by due time, only while flagged and waiting on us
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ def index_attributes(ticket: Ticket) -> Item:
     }
     if ticket.assignee is None:
         attrs |= {"GSI5PK": f"U#{ticket.queue}#{group}", "GSI5SK": order}
+    if ticket.sla_state != "ok" and ticket.status in WAITING_ON_AGENT:
+        attrs |= {"GSI6PK": f"F#{ticket.sla_state}", "GSI6SK": order}
     return attrs
 
 
@@ -119,6 +122,9 @@ def ticket_to_item(ticket: Ticket) -> Item:
         "first_response_due": _opt_ts(ticket.first_response_due),
         "first_responded_at": _opt_ts(ticket.first_responded_at),
         "next_response_due": _opt_ts(ticket.next_response_due),
+        "resolution_due": _opt_ts(ticket.resolution_due),
+        "customer_waiting_since": _opt_ts(ticket.customer_waiting_since),
+        "sla_state": ticket.sla_state,
         "solved_at": _opt_ts(ticket.solved_at),
         "thread_ids": list(ticket.thread_ids),
         "version": ticket.version,
@@ -145,6 +151,9 @@ def ticket_from_item(item: Item) -> Ticket:
         first_response_due=parse_ts(item.get("first_response_due")),
         first_responded_at=parse_ts(item.get("first_responded_at")),
         next_response_due=parse_ts(item.get("next_response_due")),
+        resolution_due=parse_ts(item.get("resolution_due")),
+        customer_waiting_since=parse_ts(item.get("customer_waiting_since")),
+        sla_state=item.get("sla_state", "ok"),
         solved_at=parse_ts(item.get("solved_at")),
         thread_ids=tuple(item.get("thread_ids", ())),
         version=int(item.get("version", 0)),

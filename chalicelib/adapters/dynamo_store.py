@@ -114,6 +114,7 @@ class DynamoTicketStore(DynamoTable):
         message: Message,
         events: Sequence[Event],
         record: MailRecord | None,
+        index_ids: Sequence[str] = (),
     ) -> None:
         ops: list[dict[str, Any]] = []
         if record is not None:
@@ -136,6 +137,9 @@ class DynamoTicketStore(DynamoTable):
         if message.message_id:
             msgid_at = len(ops)
             ops.append(self.put_new(self._msgid_item(message.message_id, message), return_old=True))
+        ops += [
+            self.put(self._msgid_item(i, message)) for i in index_ids if i != message.message_id
+        ]
         cancelled = self.transact(ops)
         if cancelled is None:
             return

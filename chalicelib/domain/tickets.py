@@ -101,6 +101,9 @@ class Ticket:
     first_response_due: datetime | None = None
     first_responded_at: datetime | None = None
     next_response_due: datetime | None = None
+    resolution_due: datetime | None = None
+    customer_waiting_since: datetime | None = None  # since when the customer waits for us
+    sla_state: str = "ok"  # ok | at_risk | breached: of the deadline being worked against
     solved_at: datetime | None = None
     thread_ids: tuple[str, ...] = ()  # Message-IDs of the thread, oldest first, for References
     version: int = 0
@@ -156,6 +159,7 @@ def on_customer_reply(
         status=status,
         cc=merged_cc,
         updated_at=at,
+        customer_waiting_since=ticket.customer_waiting_since or at,
         thread_ids=ticket.with_thread_id(message_id),
         solved_at=None if status == Status.OPEN else ticket.solved_at,
         version=ticket.version + 1,

@@ -6,7 +6,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Protocol
 
 from chalicelib.config import AckSettings, Limits
 from chalicelib.domain import threading
@@ -41,6 +40,7 @@ from chalicelib.services.ports import (
     RateLimit,
     RateLimited,
     RawMailStore,
+    SlaPlanner,
     TicketStore,
     VersionConflict,
 )
@@ -50,12 +50,6 @@ log = logging.getLogger("helpdesk.ingest")
 MAX_REFERENCES_LOOKED_UP = 20
 ACK_CLAIM_STALE_SECONDS = 90  # longer than inbound_email's timeout: the claimer is dead
 VERSION_RETRIES = 3
-
-
-class SlaPlanner(Protocol):
-    def first_response_due(self, queue: str, priority: Priority, at: datetime) -> datetime: ...
-
-    def after_customer_message(self, ticket: Ticket, at: datetime) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -224,7 +218,7 @@ class IngestEmail:
         )
         language = detect_language(split_reply(readable_text(mail))[0] or mail.subject)
         priority = Priority.NORMAL
-        return Ticket(
+        opened = Ticket(
             number=number,
             subject=header_safe(mail.subject, 500),
             requester=Party(sender.email, sender.name),
@@ -236,11 +230,13 @@ class IngestEmail:
             updated_at=now,
             reply_to=reply_to if reply_to != sender.email else None,
             cc=tuple(dict.fromkeys(cc)),
-            first_response_due=self._sla.first_response_due(route.queue.name, priority, now),
+            customer_waiting_since=now,
             thread_ids=tuple(i for i in [message.message_id] if i),
             version=1,
             extra={"received_at_address": route.address},
         )
+        planned, _ = self._sla.plan(None, opened, now)
+        return planned
 
     def _finish_new(
         self, record: MailRecord, ticket: Ticket, message: Message, address: str, now: datetime
@@ -250,7 +246,7 @@ class IngestEmail:
             acknowledged = self._send_ack(record, ticket, message, address, now)
         elif record.ack == AckState.NOT_WANTED:
             self._metrics.count("AcknowledgementsSuppressed", reason=record.ack_reason)
-        self._sla.after_customer_message(ticket, now)
+        self._sla.sync_schedules(None, ticket)
         return IngestResult(Outcome.TICKET, ticket.number, acknowledged, record.ack_reason)
 
     def _send_ack(
@@ -312,6 +308,8 @@ class IngestEmail:
                 flags=(f"auto:{auto.kind}",) if auto else (),
             )
             updated, events = self._after_reply(ticket, mail, now, auto)
+            updated, sla_events = self._sla.plan(ticket, updated, now)
+            events = [*events, *sla_events]
             try:
                 self._store.append_message(
                     ticket=updated,
@@ -332,8 +330,7 @@ class IngestEmail:
             raise VersionConflict(f"ticket {ticket.number} kept changing")
         self._metrics.count("RepliesThreaded")
         log.info("reply threaded", extra={"ticket": ticket.number, "mail": receipt.mail_id})
-        if auto is None:
-            self._sla.after_customer_message(updated, now)
+        self._sla.sync_schedules(ticket, updated)
         return IngestResult(Outcome.REPLY, ticket.number)
 
     def _after_reply(
@@ -408,7 +405,7 @@ class IngestEmail:
             AckState.FAILED,
         ):
             done = replace(done, acknowledged=self._finish_ack(record, ticket, receipt, mail, now))
-        self._sla.after_customer_message(ticket, now)
+        self._sla.sync_schedules(None, ticket)
         return done
 
     def _finish_ack(

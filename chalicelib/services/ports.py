@@ -69,6 +69,23 @@ class Scheduler(Protocol):
         ...
 
 
+class SlaPlanner(Protocol):
+    """The SLA clock, in two steps around every ticket write.
+
+    `plan` is pure: it returns `after` with its deadlines (first response, next response,
+    resolution, sla_state) set for what changed since `before` (None for a new ticket), and
+    the events to log with it (a deadline met or missed); the caller writes both in its own
+    transaction. `sync_schedules` runs after the write: it creates the schedules `after` needs
+    and deletes those only `before` had. Both are idempotent.
+    """
+
+    def plan(
+        self, before: Ticket | None, after: Ticket, at: datetime
+    ) -> tuple[Ticket, list[Event]]: ...
+
+    def sync_schedules(self, before: Ticket | None, after: Ticket) -> None: ...
+
+
 class Metrics(Protocol):
     def count(self, name: str, reason: str | None = None) -> None: ...
 
@@ -184,8 +201,13 @@ class TicketStore(Protocol):
         message: Message,
         events: Sequence[Event],
         record: MailRecord | None,
+        index_ids: Sequence[str] = (),
     ) -> None:
-        """One transaction. Raises AlreadyProcessed, DuplicateMessage or VersionConflict."""
+        """One transaction. Raises AlreadyProcessed, DuplicateMessage or VersionConflict.
+
+        `index_ids` are more Message-IDs that should thread to this ticket (an outbound
+        message's SES id); `record` is None for messages that did not come by mail.
+        """
         ...
 
     def record_sent(self, *, record: MailRecord, message: Message, ids: Sequence[str]) -> None:

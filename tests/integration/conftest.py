@@ -94,13 +94,22 @@ class Api:
     token: str
 
     def headers(self, token: str | None = None) -> dict[str, str]:
-        return {"Authorization": f"Bearer {token or self.token}", "Content-Type": "application/json"}
+        return {
+            "Authorization": f"Bearer {token or self.token}",
+            "Content-Type": "application/json",
+        }
 
     def call(self, method: str, path: str, body: Any = None, token: str | None = None) -> Any:
         import json
 
-        raw = body if isinstance(body, str | bytes) else (json.dumps(body) if body is not None else None)
-        return getattr(self.client.http, method.lower())(path, headers=self.headers(token), body=raw)
+        raw = (
+            body
+            if isinstance(body, str | bytes)
+            else (json.dumps(body) if body is not None else None)
+        )
+        return getattr(self.client.http, method.lower())(
+            path, headers=self.headers(token), body=raw
+        )
 
     def get(self, path: str, **kw: Any) -> Any:
         return self.call("GET", path, **kw)

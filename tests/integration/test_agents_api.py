@@ -17,7 +17,8 @@ def test_no_token_is_401_with_a_bearer_challenge(client: Any, api: Api) -> None:
 
 
 @pytest.mark.parametrize(
-    "header", ["Bearer hd_not-a-real-token-000000000000", "Basic YWRtaW46YWRtaW4=", "Bearer", "hd_x"]
+    "header",
+    ["Bearer hd_not-a-real-token-000000000000", "Basic YWRtaW46YWRtaW4=", "Bearer", "hd_x"],
 )
 def test_bad_credentials_are_401(client: Any, api: Api, header: str) -> None:
     assert client.http.get("/api/me", headers={"Authorization": header}).status_code == 401
@@ -40,13 +41,21 @@ def test_the_admin_token_signs_in(api: Api) -> None:
 def test_admin_creates_an_agent_who_can_sign_in_with_a_token_shown_once(api: Api) -> None:
     created = api.post(
         "/api/agents",
-        {"email": "Mikko@Example.com", "name": "Mikko", "title": "Billing specialist",
-         "queues": ["Billing"], "languages": ["fi", "sv"]},
+        {
+            "email": "Mikko@Example.com",
+            "name": "Mikko",
+            "title": "Billing specialist",
+            "queues": ["Billing"],
+            "languages": ["fi", "sv"],
+        },
     )
     assert created.status_code == 201 and created.json_body["id"] == "mikko@example.com"
     issued = api.post("/api/agents/mikko@example.com/tokens", {"label": "laptop"})
     assert issued.status_code == 201 and issued.json_body["token"].startswith("hd_")
-    assert api.get("/api/me", token=issued.json_body["token"]).json_body["title"] == "Billing specialist"
+    assert (
+        api.get("/api/me", token=issued.json_body["token"]).json_body["title"]
+        == "Billing specialist"
+    )
     listed = api.get("/api/agents/mikko@example.com/tokens").json_body["tokens"]
     assert listed and "token" not in listed[0]
 
@@ -94,13 +103,17 @@ def test_invalid_json_is_400_naming_the_body(api: Api) -> None:
         ({"email": "x@example.com", "name": 7}, "name"),
     ],
 )
-def test_invalid_fields_are_400_naming_the_field(api: Api, body: dict[str, Any], field: str) -> None:
+def test_invalid_fields_are_400_naming_the_field(
+    api: Api, body: dict[str, Any], field: str
+) -> None:
     response = api.post("/api/agents", body)
     assert response.status_code == 400 and response.json_body["field"] == field
 
 
 def test_an_existing_agent_is_409(api: Api) -> None:
-    assert api.post("/api/agents", {"email": "admin@example.com", "name": "Again"}).status_code == 409
+    assert (
+        api.post("/api/agents", {"email": "admin@example.com", "name": "Again"}).status_code == 409
+    )
 
 
 def test_oversized_bodies_are_413(api: Api) -> None:
@@ -113,5 +126,7 @@ def test_unknown_agent_is_404(api: Api) -> None:
 
 
 def test_header_injection_in_names_is_neutralised(api: Api) -> None:
-    created = api.post("/api/agents", {"email": "eve@example.com", "name": "Eve\r\nBcc: x@evil.example"})
+    created = api.post(
+        "/api/agents", {"email": "eve@example.com", "name": "Eve\r\nBcc: x@evil.example"}
+    )
     assert created.json_body["name"] == "Eve Bcc: x@evil.example"
