@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import binascii
-import codecs
-import mimetypes
 import re
 from collections.abc import Callable, Iterator
 from contextlib import suppress
@@ -18,17 +15,22 @@ from email.message import Message
 from email.parser import BytesParser
 from email.policy import Policy
 from email.utils import getaddresses, parsedate_to_datetime
-from functools import cache
 from io import BytesIO
 from typing import Any
 
+from chalicelib.adapters.mime_decoding import (
+    clean,
+    decode_bytes,
+    decode_words,
+    label,
+    lenient_b64,
+    unescape_8bit,
+)
+from chalicelib.adapters.mime_filenames import generated_filename, safe_filename
 from chalicelib.domain.mail import Address, ParsedAttachment, ParsedEmail
 
 type _Msg = Message[Any, Any]
 
-_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([QqBb])\?([^?]*)\?=")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]+")
-_UNSAFE_IN_FILENAME = re.compile(r'[<>:"|?*\u200e\u200f\u202a-\u202e\u2066-\u2069]+')
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _LEADING_BLANK = re.compile(rb"(?:\xef\xbb\xbf)?[\r\n]*")
 _ANGLE_ID = re.compile(r"<([^<>]*)>")
@@ -36,45 +38,11 @@ _EMAIL = re.compile(r"[^\s\x00-\x1f\x7f-\x9f@<>()\[\],;:\\\"]{1,64}@(?:[\w-]{1,6
 _BAD_QP_ESCAPE = re.compile(rb"=(?![0-9A-Fa-f]{2}|\r?\n|\r|[ \t]*$)", re.MULTILINE)
 _GUESSED_BOUNDARY = re.compile(rb"^--([^\s\"]{1,70})[ \t]*\r?\n[\w-]{1,40}:", re.MULTILINE)
 _BASE64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-_BASE64_TEXT = _BASE64_ALPHABET + b"= \t\r\n"
-_NOT_BASE64 = bytes(set(range(256)) - set(_BASE64_ALPHABET))
-_BASE64_SEGMENT = re.compile(rb"(?<==)(?=\s*[A-Za-z0-9+/])")
 
-# Labels mail software uses for charsets Python names differently, or supersets that decode more.
-_CHARSET_ALIASES = {
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "x-gbk": "gb18030",
-    "shift_jis": "cp932",
-    "shift-jis": "cp932",
-    "sjis": "cp932",
-    "x-sjis": "cp932",
-    "ks_c_5601-1987": "cp949",
-    "euc-kr": "cp949",
-    "iso-8859-8-i": "iso-8859-8",
-    "windows-874": "cp874",
-    "ansi_x3.4-1968": "ascii",
-    "unicode-1-1-utf-7": "utf-7",
-}
-_NOT_MAIL_CODECS = frozenset(
-    {"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined"}
-)
-_UTF8_FAMILY = frozenset({"utf-8", "ascii"})
-_EXTENSIONS = {  # what mail carries and Python's built-in table lacks
-    "text/calendar": ".ics",
-    "text/vcard": ".vcf",
-    "image/webp": ".webp",
-    "application/pkcs7-signature": ".p7s",
-    "application/pgp-signature": ".asc",
-    "application/ms-tnef": ".dat",
-    "message/delivery-status": ".txt",
-    "text/rfc822-headers": ".txt",
-}
 _SERIALIZE: Policy[Any] = policy.default.clone(refold_source="none", linesep="\r\n")
 _CHUNK = 1 << 20
 _MAX_REFERENCES = 100
 _UNREADABLE_TYPE = "application/octet-stream"  # kept as an attachment, not lost
-_MAX_FILENAME = 150
 
 
 @dataclass(frozen=True)
@@ -100,7 +68,7 @@ def _parse(raw: bytes, limit: int) -> ParsedEmail:
     message = _parse_tree(raw, defects)
     raw_headers: dict[str, list[str]] = {}
     for name, value in message.raw_items():
-        raw_headers.setdefault(_clean(str(name), limit).lower(), []).append(str(value))
+        raw_headers.setdefault(clean(str(name), limit).lower(), []).append(str(value))
     headers = {k: _header_text(v[0], limit, defects, k) for k, v in raw_headers.items() if k}
     text, html, attachments = _body(message, limit, defects)
     return ParsedEmail(
@@ -149,59 +117,15 @@ def _feed(parser: BytesFeedParser[Any], raw: bytes, start: int) -> _Msg:
 
 def _first(raw_headers: dict[str, list[str]], name: str) -> str:
     values = raw_headers.get(name)
-    return _unescape_8bit(values[0]) if values else ""
+    return unescape_8bit(values[0]) if values else ""
 
 
 def _header_text(value: str, limit: int, defects: list[str], name: str) -> str:
     capped = value[: limit * 16 + 64]  # bounds the work on hostile headers; words expand ~12x
-    text = _clean(_decode_words(_FOLD.sub("", _unescape_8bit(capped)), defects), limit * 2)
+    text = clean(decode_words(_FOLD.sub("", unescape_8bit(capped)), defects), limit * 2)
     if len(text) > limit or len(capped) < len(value):
-        defects.append(f"header-truncated:{_label(name)}")
+        defects.append(f"header-truncated:{label(name)}")
     return text[:limit].rstrip()
-
-
-def _clean(text: str, limit: int) -> str:
-    """Header-safe text: control runs (CR/LF, NUL, C1, lone surrogates) become one space."""
-    return _CONTROL.sub(" ", text).strip()[:limit]
-
-
-def _unescape_8bit(value: str) -> str:
-    """Raw 8-bit header bytes (surrogate-escaped by the parser): UTF-8, else Windows-1252."""
-    if value.isascii():
-        return value
-    try:
-        return _decode_fallback(value.encode("utf-8", "surrogateescape"))
-    except UnicodeEncodeError:
-        return value
-
-
-def _decode_words(value: str, defects: list[str]) -> str:
-    """RFC 2047: adjacent words of one charset are joined first, as mailers split characters."""
-    out: list[str] = []
-    pending: list[tuple[str, bytes]] = []
-    position = 0
-    for word in _ENCODED_WORD.finditer(value):
-        between = value[position : word.start()]
-        if not pending or between.strip():
-            out.extend(_decode_bytes(data, charset, defects) for charset, data in pending)
-            out.append(between)
-            pending = []
-        charset = word[1].partition("*")[0]
-        data = _word_bytes(word[2], word[3])
-        if pending and pending[-1][0] == charset:
-            pending[-1] = (charset, pending[-1][1] + data)
-        else:
-            pending.append((charset, data))
-        position = word.end()
-    out.extend(_decode_bytes(data, charset, defects) for charset, data in pending)
-    out.append(value[position:])
-    return "".join(out)
-
-
-def _word_bytes(encoding: str, text: str) -> bytes:
-    if encoding in "Bb":
-        return _lenient_b64(text.encode("ascii", "ignore"), [])
-    return binascii.a2b_qp(text.encode("utf-8", "surrogateescape"), header=True)
 
 
 def _sender(values: list[str], limit: int, defects: list[str]) -> Address | None:
@@ -217,7 +141,7 @@ def _sender(values: list[str], limit: int, defects: list[str]) -> Address | None
 def _addresses(values: list[str], limit: int, defects: list[str]) -> tuple[Address, ...]:
     found: dict[str, Address] = {}
     for value in values:
-        unfolded = _FOLD.sub("", _unescape_8bit(value[: limit * 16 + 64]))
+        unfolded = _FOLD.sub("", unescape_8bit(value[: limit * 16 + 64]))
         for display, addr in getaddresses([unfolded]):
             local, _, domain = addr.strip().rpartition("@")
             email = f"{local}@{domain.lower()}"
@@ -227,7 +151,7 @@ def _addresses(values: list[str], limit: int, defects: list[str]) -> tuple[Addre
                 and addr.lower() in unfolded.lower()
                 and len(email) <= min(254, limit)
             ):
-                name = _clean(_decode_words(display, defects), limit).strip("\"' ")
+                name = clean(decode_words(display, defects), limit).strip("\"' ")
                 found.setdefault(email.lower(), Address(email=email, name=name))
     return tuple(found.values())
 
@@ -235,7 +159,7 @@ def _addresses(values: list[str], limit: int, defects: list[str]) -> tuple[Addre
 def _ids(value: str, limit: int) -> tuple[str, ...]:
     """Message ids without brackets; bare ids from sloppy mailers; junk between them ignored."""
     found = _ANGLE_ID.findall(value) or [token for token in value.split() if "@" in token]
-    ids = (_clean("".join(found_id.split()), limit) for found_id in found)
+    ids = (clean("".join(found_id.split()), limit) for found_id in found)
     return tuple(dict.fromkeys(ident for ident in ids if ident))
 
 
@@ -273,70 +197,7 @@ def _parser_defects(message: _Msg) -> list[str]:
     return names
 
 
-def _label(text: str) -> str:
-    return re.sub(r"[^\w.:+-]", "", text.lower(), flags=re.ASCII)[:40] or "?"
-
-
 # --- charsets ------------------------------------------------------------------------------
-
-
-def _codec(charset: str | None) -> str | None:
-    name = (charset or "").strip().strip("\"'").lower()
-    try:
-        info = codecs.lookup(_CHARSET_ALIASES.get(name, name))
-    except (LookupError, ValueError, TypeError):
-        return None
-    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_MAIL_CODECS:
-        return None
-    return info.name
-
-
-def _decode_bytes(data: bytes, charset: str | None, defects: list[str]) -> str:
-    """The declared charset if it fits; else UTF-8, the declared one lossily, cp1252, Latin-1."""
-    codec = _codec(charset)
-    if charset and codec is None:
-        defects.append(f"bad-charset:{_label(charset)}")
-    if _is_legacy_8bit(codec) and not data.isascii() and _is_utf8(data):
-        defects.append(f"charset-mismatch:{codec}")  # UTF-8 labelled as ASCII or Latin-1
-        return data.decode("utf-8")
-    attempts: list[tuple[str, str]] = [(codec, "strict")] if codec else []
-    if codec != "utf-8":
-        attempts.append(("utf-8", "strict"))
-    if codec and codec not in _UTF8_FAMILY:
-        attempts.append((codec, "replace"))
-    for index, (name, errors) in enumerate(attempts):
-        try:
-            text = data.decode(name, errors)
-        except (UnicodeError, LookupError):
-            continue
-        if index and codec:
-            defects.append(f"charset-mismatch:{codec}")
-        elif not charset and not data.isascii():
-            defects.append("missing-charset")
-        return text
-    defects.append(f"charset-mismatch:{codec}" if codec else "missing-charset")
-    return _decode_fallback(data)
-
-
-def _is_legacy_8bit(codec: str | None) -> bool:
-    return codec == "ascii" or (codec or "").startswith(("iso8859-", "cp125"))
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _decode_fallback(data: bytes) -> str:
-    for name in ("utf-8", "cp1252"):
-        try:
-            return data.decode(name)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
 
 
 # --- body and attachments ------------------------------------------------------------------
@@ -394,7 +255,7 @@ def _children(message: _Msg) -> list[_Msg]:
 def _describe(message: _Msg, limit: int) -> _Part:
     content_id = _raw_header(message, "content-id")
     found = _ANGLE_ID.search(content_id)
-    content_id = _clean("".join((found[1] if found else content_id).split()), limit)
+    content_id = clean("".join((found[1] if found else content_id).split()), limit)
     encoding = _raw_header(message, "content-transfer-encoding")
     return _Part(
         message=message,
@@ -447,7 +308,7 @@ def _recover_multipart(part: _Part, defects: list[str]) -> _Msg | None:
 
 
 def _text(part: _Part, defects: list[str]) -> str:
-    text = _decode_bytes(_payload_bytes(part, defects), part.charset, defects)
+    text = decode_bytes(_payload_bytes(part, defects), part.charset, defects)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -457,8 +318,8 @@ def _attachment(part: _Part, index: int, defects: list[str]) -> ParsedAttachment
     else:
         data = _payload_bytes(part, defects)
     return ParsedAttachment(
-        filename=_safe_filename(part.filename or "", defects)
-        or _generated_filename(part.content_type, index),
+        filename=safe_filename(part.filename or "", defects)
+        or generated_filename(part.content_type, index),
         content_type=part.content_type,
         size=len(data),
         data=data,
@@ -473,13 +334,13 @@ def _payload_bytes(part: _Part, defects: list[str]) -> bytes:
     # some labels) and gives up on broken base64: read the parser's raw payload and decode here
     raw = _as_bytes(getattr(part.message, "_payload", None))
     if part.transfer_encoding == "base64":
-        return _lenient_b64(raw, defects)
+        return lenient_b64(raw, defects)
     if part.transfer_encoding == "quoted-printable":
         if _BAD_QP_ESCAPE.search(raw):
             defects.append("quoted-printable-invalid")
         return binascii.a2b_qp(raw)
     if part.transfer_encoding not in ("", "7bit", "8bit", "binary"):
-        defects.append(f"unknown-transfer-encoding:{_label(part.transfer_encoding)}")
+        defects.append(f"unknown-transfer-encoding:{label(part.transfer_encoding)}")
     return raw
 
 
@@ -489,29 +350,6 @@ def _as_bytes(payload: object) -> bytes:
     if isinstance(payload, str):
         return payload.encode("utf-8", "surrogateescape")
     return b""
-
-
-def _lenient_b64(data: bytes, defects: list[str]) -> bytes:
-    """As much as base64 allows: junk skipped, padding repaired, a lone tail cut, and
-    concatenated encodings (padding mid-stream, where b64decode stops) decoded one by one."""
-    if data.translate(None, _BASE64_TEXT):
-        defects.append("base64-invalid-characters")
-    padding = data.find(b"=")
-    if padding < 0 or not data[padding:].strip(b"= \t\r\n"):
-        return _b64_segment(data, defects)
-    return b"".join(_b64_segment(segment, defects) for segment in _BASE64_SEGMENT.split(data))
-
-
-def _b64_segment(data: bytes, defects: list[str]) -> bytes:
-    with suppress(binascii.Error):
-        return base64.b64decode(data)  # not validating: line breaks and junk are skipped
-    clean = data.translate(None, _NOT_BASE64)
-    if len(clean) % 4 == 1:
-        defects.append("base64-truncated")
-        clean = clean[:-1]
-    else:
-        defects.append("base64-padding")
-    return base64.b64decode(clean + b"=" * (-len(clean) % 4))
 
 
 def _serialized_body(message: _Msg, defects: list[str]) -> bytes:
@@ -524,28 +362,3 @@ def _serialized_body(message: _Msg, defects: list[str]) -> bytes:
         return b""
     flat = buffer.getvalue()
     return flat[2:] if flat.startswith(b"\r\n") else flat.partition(b"\r\n\r\n")[2]
-
-
-def _safe_filename(name: str, defects: list[str]) -> str:
-    name = _decode_words(name, defects)
-    name = re.split(r"[\\/]", _clean(name, 10_000))[-1]
-    name = _UNSAFE_IN_FILENAME.sub("_", name).strip(" .")
-    if len(name) <= _MAX_FILENAME:
-        return name
-    stem, dot, extension = name.rpartition(".")
-    if dot and 0 < len(extension) <= 16 and stem:
-        return f"{stem[: _MAX_FILENAME - len(extension) - 1].rstrip(' .')}.{extension}"
-    return name[:_MAX_FILENAME].rstrip(" .")
-
-
-def _generated_filename(content_type: str, index: int) -> str:
-    if content_type == "message/rfc822":
-        return "forwarded-message.eml"
-    extension = _EXTENSIONS.get(content_type) or _mime_types().guess_extension(content_type)
-    prefix = "image" if content_type.startswith("image/") else "attachment"
-    return f"{prefix}-{index}{extension or '.bin'}"
-
-
-@cache  # built lazily: its init reads the system's tables, ~10 ms of a Lambda cold start
-def _mime_types() -> mimetypes.MimeTypes:
-    return mimetypes.MimeTypes()  # an instance answers from the built-in table only

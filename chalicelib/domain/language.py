@@ -6,10 +6,11 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 
+from chalicelib.domain.quotes import split_reply
+
 SUPPORTED = ("en", "fi", "sv", "pl", "fa", "da")
 FALLBACK = "en"
 READ_CHARS = 4000
-MAX_ATTRIBUTION = 300  # longest line taken for "On ..., X <x@y> wrote:"
 # The winner needs words of its own, not shared with the runner-up: at least one ("Kiitos!"), and
 # at least twice what the runner-up has of its own (a Danish text quoting Norwegian stays unsure).
 MIN_OWN_EVIDENCE = 1.0
@@ -108,17 +109,6 @@ _LETTERS: Mapping[str, tuple[str, ...]] = {
 # Finnish says with case endings what others say with function words.
 _FINNISH_ENDING = re.compile(r"^\w{3,}(ssa|ssä|stä|lla|llä|lta|ltä|ksi|nen|ään|yyn|öön|uun|iin)$")
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-# Where a reply's quote begins: a separator line, or an attribution/header line naming an address.
-_SEPARATOR = re.compile(
-    r"^\s*(-{2,}\s*(original message|alkuperäinen viesti|ursprungligt meddelande|"
-    r"oprindelig meddelelse|oryginalna wiadomość)\s*-*|_{10,})\s*$",
-    re.IGNORECASE,
-)
-_ATTRIBUTION = re.compile(
-    r"(\b(wrote|kirjoitti|skrev|napisał|schrieb|a écrit|escribió)|نوشت).*:\s*$"
-    r"|^\s*(from|lähettäjä|från|fra|od|von|de|از)\s*:",
-    re.IGNORECASE,
-)
 
 
 def _word_languages() -> dict[str, tuple[str, ...]]:
@@ -156,21 +146,10 @@ def text_direction(lang: str) -> str:
 
 
 def _new_text(text: str) -> str:
-    """The lines above a quoted reply, without '>' lines; all of it when nothing is new."""
-    kept: list[str] = []
-    for line in text.splitlines():
-        if _starts_quote(line):
-            break
-        if not line.lstrip().startswith(">"):
-            kept.append(line)
-    new = "\n".join(kept)
-    return new if _TOKEN.search(new) else text
-
-
-def _starts_quote(line: str) -> bool:
-    if len(line) > MAX_ATTRIBUTION:  # also keeps the regexes linear on hostile input
-        return False
-    return bool(_SEPARATOR.match(line)) or ("@" in line and bool(_ATTRIBUTION.search(line)))
+    """The customer's own words: above the quoted history, without inline '>' lines."""
+    new, _ = split_reply(text)
+    kept = "\n".join(line for line in new.splitlines() if not line.lstrip().startswith(">"))
+    return kept if _TOKEN.search(kept) else text
 
 
 def _evidence(words: list[str]) -> list[tuple[str, ...]]:
