@@ -3,7 +3,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: venv run test lint unit package bench clean
+.PHONY: venv run clock test lint unit package bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -15,6 +15,10 @@ venv: $(STAMP)
 ## Run the whole helpdesk on this machine: embedded AWS, API + UI, SMTP in, clock, outbox.
 run: venv
 	$(PY) -m local
+
+## Move the running local stack's clock and fire what falls due: make clock ADVANCE=3d (or 4h, 3600).
+clock: venv
+	$(PY) -m local clock $(if $(ADVANCE),--advance $(ADVANCE))
 
 ## Lint, type-check and run every test (unit, integration, end-to-end, browser).
 test: venv lint
