@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from chalicelib.domain.addresses import is_valid, normalise
 from chalicelib.domain.routing import Queue, Routing
+from chalicelib.domain.sla import DEFAULT_TARGETS, Basis, Deadline, Target, Targets, Vip
+from chalicelib.domain.tickets import Priority
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_FILE = PROJECT_ROOT / "helpdesk.toml"
@@ -45,6 +47,21 @@ class AckSettings:
 
 
 @dataclass(frozen=True)
+class SlaQueueSettings:
+    calendar: str = ""  # the name of a [calendars.<name>] section; "" for [calendar]
+    warning_address: str | None = None  # warnings of unassigned tickets; else the queue address
+    targets: Mapping[Priority, Targets] = field(default_factory=dict)  # merged over [sla.targets]
+
+
+@dataclass(frozen=True)
+class SlaSettings:
+    targets: Mapping[Priority, Targets] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
+    queues: Mapping[str, SlaQueueSettings] = field(default_factory=dict)
+    vip: Vip = field(default_factory=Vip)
+    warning_at: float = 0.8
+
+
+@dataclass(frozen=True)
 class Settings:
     stage: str
     region: str
@@ -63,6 +80,8 @@ class Settings:
     scheduler_target_arn: str = ""
     endpoint_url: str | None = None
     templates_dir: Path = TEMPLATES_DIR
+    calendars: Mapping[str, CalendarSettings] = field(default_factory=dict)  # [calendars.<name>]
+    sla: SlaSettings = field(default_factory=SlaSettings)
 
     @classmethod
     def from_env(
@@ -93,11 +112,17 @@ def load_product_config(path: Path) -> dict[str, Any]:
         raise ConfigError(f"configuration file {path} not found") from e
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: {e}") from e
+    routing = _routing(raw)
+    calendars = {name: _calendar(spec) for name, spec in _section(raw, "calendars").items()}
+    sla = _sla(_section(raw, "sla"), routing, calendars)
     return {
         "helpdesk_name": str(raw.get("name", "Support")),
-        "routing": _routing(raw),
+        "routing": routing,
         "calendar": _calendar(raw.get("calendar", {})),
-        "first_response_hours": _positive(raw.get("sla", {}), "first_response_business_hours", 4),
+        "calendars": calendars,
+        "sla": sla,
+        "first_response_hours": sla.targets[Priority.NORMAL].first_response.duration
+        / timedelta(hours=1),
         "ack": AckSettings(
             max_per_sender_per_hour=int(
                 _positive(raw.get("acknowledgement", {}), "max_per_sender_per_hour", 3)
@@ -181,3 +206,119 @@ def _required(env: Mapping[str, str], name: str) -> str:
     if not value:
         raise ConfigError(f"environment variable {name} is required")
     return value
+
+
+# -- [sla] ------------------------------------------------------------------------------------
+
+_SLA_KEYS = {"warning_at_percent", "first_response_business_hours", "targets", "vip", "queues"}
+_DEADLINES = [d.value for d in Deadline]
+
+
+def _sla(
+    section: Mapping[str, Any], routing: Routing, calendars: Mapping[str, CalendarSettings]
+) -> SlaSettings:
+    _known("[sla]", section, _SLA_KEYS)
+    targets = _targets("[sla.targets", _section(section, "targets"), DEFAULT_TARGETS)
+    if "first_response_business_hours" in section:  # the key before per-priority targets
+        if "first_response" in _section(_section(section, "targets"), "normal"):
+            raise ConfigError(
+                "[sla] first_response_business_hours repeats [sla.targets.normal] "
+                "first_response; keep only the second"
+            )
+        hours = _positive(section, "first_response_business_hours", 4)
+        normal = replace(targets[Priority.NORMAL], first_response=Target(timedelta(hours=hours)))
+        targets[Priority.NORMAL] = normal
+    percent = section.get("warning_at_percent", 80)
+    if not isinstance(percent, int | float) or isinstance(percent, bool) or not 0 < percent < 100:
+        raise ConfigError(f"[sla] warning_at_percent must be between 0 and 100, not {percent!r}")
+    queues = {
+        name: _sla_queue(name, spec, targets, routing, calendars)
+        for name, spec in _section(section, "queues").items()
+    }
+    vip = _vip(_section(section, "vip"))
+    return SlaSettings(targets=targets, queues=queues, vip=vip, warning_at=percent / 100)
+
+
+def _targets(
+    where: str, raw: Mapping[str, Any], base: Mapping[Priority, Targets]
+) -> dict[Priority, Targets]:
+    """`where` is the table name without its closing bracket, e.g. "[sla.targets"."""
+    _known(f"{where}]", raw, {p.value for p in Priority})
+    result = dict(base)
+    for name, spec in raw.items():
+        table = f"{where}.{name}]"
+        if not isinstance(spec, Mapping):
+            raise ConfigError(f"{table} must be a table of {', '.join(_DEADLINES)}")
+        _known(table, spec, set(_DEADLINES))
+        current = base[Priority(name)]
+        result[Priority(name)] = Targets(
+            *(
+                _target(f"{table} {d}", spec[d]) if d in spec else current.of(Deadline(d))
+                for d in _DEADLINES
+            )
+        )
+    return result
+
+
+def _target(where: str, value: Any) -> Target:
+    """A number is business hours; { hours = 24, clock = "calendar" } counts around the clock."""
+    spec = value if isinstance(value, Mapping) else {"hours": value}
+    _known(where, spec, {"hours", "clock"})
+    hours, clock = spec.get("hours"), spec.get("clock", "business")
+    if not isinstance(hours, int | float) or isinstance(hours, bool) or hours <= 0:
+        raise ConfigError(f"{where}: hours must be a positive number, not {hours!r}")
+    if clock not in {b.value for b in Basis}:
+        raise ConfigError(f'{where}: clock must be "business" or "calendar", not {clock!r}')
+    return Target(timedelta(hours=hours), Basis(clock))
+
+
+def _sla_queue(
+    name: str,
+    spec: Any,
+    targets: Mapping[Priority, Targets],
+    routing: Routing,
+    calendars: Mapping[str, CalendarSettings],
+) -> SlaQueueSettings:
+    where = f"[sla.queues.{name}]"
+    if name not in routing.queues:
+        raise ConfigError(f"{where} names unknown queue {name!r}")
+    if not isinstance(spec, Mapping):
+        raise ConfigError(f"{where} must be a table")
+    _known(where, spec, {"calendar", "warning_address", "targets"})
+    calendar = str(spec.get("calendar", ""))
+    if calendar and calendar not in calendars:
+        raise ConfigError(f"{where} calendar {calendar!r} has no [calendars.{calendar}] section")
+    warning = spec.get("warning_address")
+    return SlaQueueSettings(
+        calendar=calendar,
+        warning_address=_address(f"{where} warning_address", str(warning)) if warning else None,
+        targets=_targets(f"[sla.queues.{name}.targets", _section(spec, "targets"), targets),
+    )
+
+
+def _vip(section: Mapping[str, Any]) -> Vip:
+    _known("[sla.vip]", section, {"addresses", "domains", "target_factor", "raise_priority"})
+    addresses = [_address("[sla.vip] addresses", str(a)) for a in section.get("addresses", [])]
+    domains = [str(d).strip().lower().lstrip("@") for d in section.get("domains", [])]
+    if not all(d and "." in d and "@" not in d for d in domains):
+        raise ConfigError(f"[sla.vip] domains: {domains!r} are not all domain names")
+    factor = section.get("target_factor", 0.5)
+    if not isinstance(factor, int | float) or isinstance(factor, bool) or not 0 < factor <= 1:
+        raise ConfigError(f"[sla.vip] target_factor must be in (0, 1], not {factor!r}")
+    raise_priority = section.get("raise_priority", True)
+    if not isinstance(raise_priority, bool):
+        raise ConfigError(f"[sla.vip] raise_priority must be true or false, not {raise_priority!r}")
+    return Vip(frozenset(addresses), frozenset(domains), float(factor), raise_priority)
+
+
+def _section(raw: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = raw.get(key, {})
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{key} must be a table, not {value!r}")
+    return value
+
+
+def _known(where: str, section: Mapping[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(section) - allowed)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r}; use {', '.join(sorted(allowed))}")

@@ -1,0 +1,134 @@
+"""The SLA clock on DynamoDB: firing marks (at most one action per schedule) and the met/missed
+records reports read by month from the sparse GSI7."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from chalicelib.adapters import dynamo_items as items
+from chalicelib.adapters.dynamo_table import DynamoTable, to_attr
+from chalicelib.domain.errors import StorageError
+from chalicelib.domain.sla import Deadline, Point, PointKind, SlaRecord
+from chalicelib.domain.tickets import Event, Ticket
+from chalicelib.services.ports import VersionConflict
+from chalicelib.services.sla_firing import AlreadyFired, FiringMark, MarkState
+
+MARK_TTL = timedelta(days=7)  # longer than Scheduler retries a firing (24 h)
+
+
+def mark_key(schedule: str) -> items.Item:
+    return {"PK": f"FIRED#{schedule}", "SK": "FIRED"}
+
+
+def mark_to_item(mark: FiringMark) -> items.Item:
+    point = mark.point
+    return {
+        **mark_key(mark.schedule),
+        "type": "sla_firing",
+        "ticket": mark.ticket,
+        "state": mark.state.value,
+        "at": items.ts(mark.at),
+        "deadline": point.deadline.value,
+        "kind": point.kind.value,
+        "point_at": items.ts(point.at),
+        "due": items.ts(point.due),
+        "start": items.ts(point.start),
+        "expires": int((mark.at + MARK_TTL).timestamp()),
+    }
+
+
+def mark_from_item(item: items.Item) -> FiringMark:
+    point = Point(
+        deadline=Deadline(item["deadline"]),
+        kind=PointKind(item["kind"]),
+        at=datetime.fromisoformat(item["point_at"]),
+        due=datetime.fromisoformat(item["due"]),
+        start=datetime.fromisoformat(item["start"]),
+    )
+    return FiringMark(
+        schedule=item["PK"].split("#", 1)[1],
+        ticket=int(item["ticket"]),
+        point=point,
+        at=datetime.fromisoformat(item["at"]),
+        state=MarkState(item["state"]),
+    )
+
+
+class DynamoSlaStore(DynamoTable):
+    def read_firing(self, number: int, schedule: str) -> tuple[Ticket | None, FiringMark | None]:
+        ticket_key = {"PK": items.ticket_pk(number), "SK": items.META}
+        found = self.batch_get([ticket_key, mark_key(schedule)])
+        ticket = next((items.ticket_from_item(i) for i in found if i["SK"] == items.META), None)
+        mark = next((mark_from_item(i) for i in found if i["SK"] == "FIRED"), None)
+        return ticket, mark
+
+    def record_firing(
+        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event], mark: FiringMark
+    ) -> None:
+        ops = [
+            self._versioned(ticket, expected_version),
+            *(self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
+            self.put_new(mark_to_item(mark), return_old=True),
+        ]
+        cancelled = self.transact(ops)
+        if cancelled is None:
+            return
+        mark_at = len(ops) - 1
+        if mark_at in cancelled.failed:
+            old = cancelled.failed[mark_at]
+            raise AlreadyFired(mark_from_item(old) if old else None)
+        if 0 in cancelled.failed:
+            raise VersionConflict(f"ticket {ticket.number} is no longer version {expected_version}")
+        raise StorageError(f"SLA firing {mark.schedule} not recorded: {cancelled.failed}")
+
+    def save_mark(self, mark: FiringMark) -> None:
+        self.put_item(mark_to_item(mark))
+
+    def sla_records(self, since: datetime, until: datetime) -> list[SlaRecord]:
+        """Met and missed deadlines recorded in [since, until), oldest first, by month."""
+        found: list[SlaRecord] = []
+        for period in _months(since, until):
+            found += self._records(period, items.ts(since), items.ts(until))
+        return found
+
+    def _records(self, period: str, low: str, high: str) -> list[SlaRecord]:
+        records: list[SlaRecord] = []
+        start: dict[str, Any] | None = None
+        while True:
+            page = {"ExclusiveStartKey": start} if start else {}
+            found, start = self.query(
+                IndexName="GSI7",
+                KeyConditionExpression="GSI7PK = :p AND GSI7SK BETWEEN :low AND :high",
+                values={":p": period, ":low": low, ":high": high},
+                **page,
+            )
+            records += [_record(i) for i in found]
+            if start is None:
+                return records
+
+    def _versioned(self, ticket: Ticket, expected_version: int) -> dict[str, Any]:
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": to_attr(items.ticket_to_item(ticket)),
+                "ConditionExpression": "#v = :expected",
+                "ExpressionAttributeNames": {"#v": "version"},
+                "ExpressionAttributeValues": to_attr({":expected": expected_version}),
+            }
+        }
+
+
+def _record(item: items.Item) -> SlaRecord:
+    number = int(item["PK"].split("#", 1)[1])
+    return SlaRecord.from_data(items.event_from_item(item).data, ticket=number)
+
+
+def _months(since: datetime, until: datetime) -> list[str]:
+    first, last = since.astimezone(UTC), until.astimezone(UTC)
+    year, month, periods = first.year, first.month, []
+    while (year, month) <= (last.year, last.month):
+        periods.append(f"SLA#{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return periods
