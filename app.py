@@ -9,15 +9,18 @@ from chalice.app import Chalice
 
 from chalicelib import bootstrap
 from chalicelib.adapters.ses_event import receipts_from_event
-from chalicelib.api import agents
+from chalicelib.api import agents, openapi, quarantine, queues, templates, ticket_work, tickets
 from chalicelib.api.auth import authenticate
+from chalicelib.domain.errors import InvalidInput
 
-app = Chalice(app_name="helpdesk")
+app = Chalice(app_name="helpdesk", configure_logs=False)  # Powertools owns the logger
 logger = Logger(service="helpdesk")
 metrics = Metrics(namespace="Helpdesk", service="helpdesk")
 
 app.register_middleware(authenticate, "http")
 app.register_blueprint(agents.bp)
+for _desk in (tickets, ticket_work, queues, templates, quarantine, openapi):
+    app.register_blueprint(_desk.bp)
 
 
 @app.lambda_function(name="inbound_email")
@@ -44,3 +47,21 @@ def inbound_email(event: dict[str, Any], context: Any) -> dict[str, Any]:
             }
         )
     return {"results": results}
+
+
+@app.lambda_function(name="scheduled")
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def scheduled(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """EventBridge Scheduler → a one-time schedule's Input, dispatched by its "type"."""
+    logger.append_keys(schedule=event.get("schedule"), ticket=event.get("ticket"))
+    try:
+        result: dict[str, Any] = bootstrap.container().scheduled(event)
+    except InvalidInput as e:  # a retry cannot mend the event: refuse it once, loudly
+        logger.error("scheduled event refused", extra={"reason": str(e)})
+        return {"refused": str(e)}
+    except Exception:
+        logger.exception("scheduled task failed; it is invoked again")
+        raise
+    logger.info("scheduled task done", extra={"result": result})
+    return result

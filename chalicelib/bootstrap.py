@@ -5,7 +5,6 @@ Tests and the local stack build the same Container with their own clock or clien
 
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import cached_property
 from typing import Any
 
@@ -111,11 +110,85 @@ class Container:
             closed_dates=frozenset({*holidays, *cal.closed}),
         )
 
+    # -- the SLA clock (issue 5) --------------------------------------------------------------
+
+    def business_calendar(self, name: str = "") -> Any:
+        """The [calendar] (name "") or a named [calendars.<name>], with its public holidays."""
+        if not name:
+            return self.calendar
+        from chalicelib.adapters.holidays_calendar import public_holidays
+        from chalicelib.domain.business_time import BusinessCalendar, parse_weekly_hours
+
+        cal, year = self.settings.calendars[name], self.clock.now().year
+        holidays = (
+            public_holidays(cal.country, range(year - 1, year + 3), cal.subdivision or None)
+            if cal.country
+            else frozenset()
+        )
+        return BusinessCalendar(
+            cal.timezone, parse_weekly_hours(cal.hours), frozenset({*holidays, *cal.closed})
+        )
+
+    @cached_property
+    def sla_policy(self) -> Any:
+        from chalicelib.domain.sla import SlaPolicy
+
+        sla = self.settings.sla
+        return SlaPolicy(
+            calendar=self.calendar,
+            targets=sla.targets,
+            queue_targets={name: q.targets for name, q in sla.queues.items()},
+            queue_calendars={
+                name: self.business_calendar(q.calendar)
+                for name, q in sla.queues.items()
+                if q.calendar
+            },
+            vip=sla.vip,
+            warning_at=sla.warning_at,
+        )
+
     @cached_property
     def sla(self) -> Any:
         from chalicelib.services.sla import BusinessHoursSla
 
-        return BusinessHoursSla(self.calendar, timedelta(hours=self.settings.first_response_hours))
+        return BusinessHoursSla(self.sla_policy, self.scheduler, self.clock)
+
+    @cached_property
+    def sla_store(self) -> Any:
+        from chalicelib.adapters.dynamo_sla import DynamoSlaStore
+
+        return DynamoSlaStore(self.client("dynamodb"), self.settings.table_name)
+
+    @cached_property
+    def sla_firing(self) -> Any:
+        from chalicelib.services.sla_firing import SlaFiring
+        from chalicelib.services.sla_notices import SlaNotices
+
+        s = self.settings
+        notices = SlaNotices(
+            self.renderer,
+            s.routing,
+            s.helpdesk_name,
+            self.sla_policy,
+            {name: q.warning_address for name, q in s.sla.queues.items() if q.warning_address},
+        )
+        return SlaFiring(
+            store=self.sla_store,
+            mailer=self.mailer,
+            notices=notices,
+            policy=self.sla_policy,
+            clock=self.clock,
+            metrics=self.metrics,
+        )
+
+    @cached_property
+    def scheduled(self) -> Any:
+        """The `scheduled` Lambda: one line per schedule type."""
+        from chalicelib.services.scheduled import ScheduledTasks
+
+        tasks = ScheduledTasks()
+        tasks.register("sla", lambda: self.sla_firing)
+        return tasks
 
     @cached_property
     def agents(self) -> Any:
@@ -147,6 +220,89 @@ class Container:
             inbound_prefix=s.inbound_prefix,
             region=s.region,
         )
+
+    # -- the agent desk (issue 4) ------------------------------------------------------------
+
+    def _table(self, cls: Any) -> Any:
+        return cls(self.client("dynamodb"), self.settings.table_name)
+
+    @cached_property
+    def desk_store(self) -> Any:
+        from chalicelib.adapters.dynamo_desk import DynamoDesk
+
+        return self._table(DynamoDesk)
+
+    @cached_property
+    def ticket_views(self) -> Any:
+        from chalicelib.adapters.dynamo_views import DynamoTicketViews
+        from chalicelib.services.views import TicketViews
+
+        return TicketViews(self._table(DynamoTicketViews), tuple(self.settings.routing.queues))
+
+    @cached_property
+    def ticket_details(self) -> Any:
+        from chalicelib.adapters.dynamo_views import DynamoTicketViews
+        from chalicelib.adapters.sanitize import NhSanitizer
+        from chalicelib.services.ticket_detail import TicketDetails
+
+        return TicketDetails(self._table(DynamoTicketViews), self.raw_mail, NhSanitizer())
+
+    @cached_property
+    def queue_board(self) -> Any:
+        from chalicelib.adapters.dynamo_views import DynamoTicketViews
+        from chalicelib.services.queues import QueueBoard
+
+        return QueueBoard(self._table(DynamoTicketViews), self.settings.routing, self.clock)
+
+    @cached_property
+    def ticket_actions(self) -> Any:
+        from chalicelib.services.ticket_actions import TicketActions
+
+        return TicketActions(
+            store=self.desk_store,
+            agents=self.agents,
+            sla=self.sla,
+            clock=self.clock,
+            queues=tuple(self.settings.routing.queues),
+        )
+
+    @cached_property
+    def replies(self) -> Any:
+        from chalicelib.services.replies import ReplyService
+
+        s = self.settings
+        return ReplyService(
+            store=self.desk_store,
+            mailer=self.mailer,
+            renderer=self.renderer,
+            canned=self.canned,
+            sla=self.sla,
+            clock=self.clock,
+            routing=s.routing,
+            helpdesk_name=s.helpdesk_name,
+            region=s.region,
+        )
+
+    @cached_property
+    def canned(self) -> Any:
+        from chalicelib.adapters.canned_engine import SandboxedTemplates
+        from chalicelib.adapters.dynamo_templates import DynamoTemplateStore
+        from chalicelib.services.canned import CannedTemplates
+
+        return CannedTemplates(
+            store=self._table(DynamoTemplateStore),
+            engine=SandboxedTemplates(),
+            tickets=self.desk_store,
+            clock=self.clock,
+            helpdesk_name=self.settings.helpdesk_name,
+        )
+
+    @cached_property
+    def quarantine_desk(self) -> Any:
+        from chalicelib.adapters.dynamo_quarantine import DynamoHeldMail
+        from chalicelib.services.quarantine import QuarantineDesk
+
+        return QuarantineDesk(self._table(DynamoHeldMail), self.ingest, self.clock)
 
 
 _current: Container | None = None

@@ -9,6 +9,7 @@ MAIL#<ses message id> / MAIL     what became of one SES delivery (idempotency)
 QUARANTINE / <at>#<mail id>      held mail with its reason
 RATE#<address> / <yyyy-mm-dd>    acknowledgements sent to one address per hour and day (TTL)
 COUNTER / TICKET                 the last ticket number handed out
+FIRED#<schedule> / FIRED         an SLA schedule that acted (at most once), and its mail (TTL)
 
 GSI1 queue view     Q#<queue>#<group>        by due time
 GSI2 assignee view  A#<agent or ->#<group>   by due time ("mine", "unassigned")
@@ -16,11 +17,13 @@ GSI3 status view    S#<group>                by due time ("all")
 GSI4 requester      R#<email>                by creation
 GSI5 unassigned     U#<queue>#<group>        by due time, only while unassigned
 GSI6 SLA flags      F#<at_risk|breached>     by due time, only while flagged and waiting on us
+GSI7 SLA records    SLA#<yyyy-mm>            <at>#<ticket>#<deadline>: met/missed deadline events
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import secrets
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.tickets import (
@@ -129,6 +132,10 @@ def ticket_to_item(ticket: Ticket) -> Item:
         "thread_ids": list(ticket.thread_ids),
         "version": ticket.version,
         "extra": ticket.extra,
+        "vip": ticket.vip or None,
+        "resolution_started": _opt_ts(ticket.resolution_started),
+        "resolution_used_s": ticket.resolution_used.total_seconds() or None,
+        "sla_flags": ticket.sla_flags or None,
         **index_attributes(ticket),
     }
     return _compact(item)
@@ -158,6 +165,10 @@ def ticket_from_item(item: Item) -> Ticket:
         thread_ids=tuple(item.get("thread_ids", ())),
         version=int(item.get("version", 0)),
         extra=_plain(item.get("extra", {})),
+        vip=bool(item.get("vip", False)),
+        resolution_started=parse_ts(item.get("resolution_started")),
+        resolution_used=timedelta(seconds=float(item.get("resolution_used_s", 0))),
+        sla_flags=dict(item.get("sla_flags", {})),
     )
 
 
@@ -240,14 +251,31 @@ def event_to_item(number: int, event: Event, seq: int) -> Item:
     return _compact(
         {
             "PK": ticket_pk(number),
-            "SK": f"EVT#{ts(event.at)}#{seq:03d}#{event.kind}",
+            # the random tail keeps two writers in the same microsecond from colliding
+            "SK": f"EVT#{ts(event.at)}#{seq:03d}#{event.kind}#{secrets.token_hex(3)}",
             "type": "event",
             "at": ts(event.at),
             "kind": event.kind,
             "actor": event.actor,
             "data": event.data or None,
+            **sla_record_attributes(number, event),
         }
     )
+
+
+SLA_RECORD_KINDS = frozenset({"sla_met", "sla_breached"})
+
+
+def sla_period(at: datetime) -> str:
+    return f"SLA#{at.astimezone(UTC):%Y-%m}"
+
+
+def sla_record_attributes(number: int, event: Event) -> Item:
+    """GSI7, sparse: met and missed deadlines by month, for compliance reports."""
+    if event.kind not in SLA_RECORD_KINDS:
+        return {}
+    deadline = event.data.get("deadline", "")
+    return {"GSI7PK": sla_period(event.at), "GSI7SK": f"{ts(event.at)}#{number:09d}#{deadline}"}
 
 
 def event_from_item(item: Item) -> Event:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -108,6 +108,12 @@ class Ticket:
     thread_ids: tuple[str, ...] = ()  # Message-IDs of the thread, oldest first, for References
     version: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    # The SLA clock (chalicelib/domain/sla.py): a VIP requester, the resolution time counted
+    # before the running stretch (pending time does not count), and per deadline its flag.
+    vip: bool = False
+    resolution_started: datetime | None = None  # start of the running stretch; None: paused
+    resolution_used: timedelta = timedelta(0)  # counted before resolution_started
+    sla_flags: dict[str, str] = field(default_factory=dict)  # deadline → at_risk | breached
 
     @property
     def tag(self) -> str:

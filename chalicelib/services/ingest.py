@@ -10,7 +10,7 @@ from datetime import datetime
 from chalicelib.config import AckSettings, Limits
 from chalicelib.domain import threading
 from chalicelib.domain.addresses import header_safe, is_valid, normalise
-from chalicelib.domain.errors import StorageError
+from chalicelib.domain.errors import Conflict, NotFound, StorageError
 from chalicelib.domain.language import detect_language
 from chalicelib.domain.loops import AutoMail, classify
 from chalicelib.domain.mail import Address, ParsedEmail, Receipt
@@ -26,7 +26,9 @@ from chalicelib.domain.tickets import (
     on_customer_reply,
 )
 from chalicelib.services.acknowledge import Acknowledgement, Acknowledger
+from chalicelib.services.desk_ports import HeldMail, HeldMailStore, HeldStatus
 from chalicelib.services.messages import inbound_message, readable_text, store_attachments
+from chalicelib.services.outgoing import sync_after_commit
 from chalicelib.services.ports import (
     AckState,
     AlreadyProcessed,
@@ -350,6 +352,65 @@ class IngestEmail:
         updated, events = on_customer_reply(ticket, at=now, message_id=mail.message_id, cc=cc)
         return updated, [Event(now, "customer_replied", "customer", {}), *events]
 
+    # -- release from quarantine --------------------------------------------------------------
+
+    def release(self, mail_id: str, by_agent: str, held: HeldMailStore) -> IngestResult:
+        """An agent judged held mail legitimate: it becomes a new ticket, unacknowledged."""
+        entry = held.get_held(mail_id)
+        if entry is None:
+            raise NotFound(f"no quarantined mail {mail_id}")
+        if entry.status == HeldStatus.RELEASED:
+            raise Conflict(f"mail {mail_id} was released already, as #{entry.ticket_number}")
+        mail = self._parse(self._raw.get_raw(mail_id))
+        receipt = _receipt_of(entry)
+        sender = _sender(mail, receipt)
+        if sender is None:
+            raise Conflict(f"mail {mail_id} has no sender address: it cannot become a ticket")
+        now = self._clock.now()
+        route = self._routing.route(receipt.recipients, [a.email for a in (*mail.to, *mail.cc)])
+        number = self._store.allocate_number()
+        message = inbound_message(
+            mail,
+            ticket_number=number,
+            author=Party(sender.email, sender.name),
+            at=receipt.received_at,
+            mail_id=mail_id,
+            raw_key=entry.entry.raw_key,
+            attachments=store_attachments(self._raw, mail_id, mail, self._limits),
+            limits=self._limits,
+        )
+        ticket = self._open_ticket(number, mail, message, sender, route, now)
+        released = f"released from quarantine by {by_agent}"
+        events = [
+            *_creation_events(ticket, route, receipt, threading.ThreadDecision(None), None, now),
+            Event(now, "released_from_quarantine", by_agent, {"reason": entry.entry.reason}),
+            Event(now, "acknowledgement_suppressed", "system", {"reason": released}),
+        ]
+        record = MailRecord(
+            mail_id=mail_id,
+            outcome=Outcome.TICKET,
+            received_at=receipt.received_at,
+            ticket_number=number,
+            ack_reason=released,
+            quarantine_reason=entry.entry.reason,
+        )
+        try:
+            held.release(
+                held=entry,
+                ticket=ticket,
+                message=message,
+                events=events,
+                record=record,
+                by=by_agent,
+                at=now,
+            )
+        except DuplicateMessage as dup:
+            raise Conflict(f"this mail is already on ticket #{dup.ticket_number}") from dup
+        sync_after_commit(self._sla, None, ticket)
+        self._metrics.count("QuarantineReleased")
+        log.info("quarantine released", extra={"mail": mail_id, "ticket": number, "by": by_agent})
+        return IngestResult(Outcome.TICKET, number, reason=released)
+
     # -- quarantine, duplicates, retries ----------------------------------------------------
 
     def _quarantine(
@@ -444,6 +505,18 @@ class IngestEmail:
             per_hour=self._ack_limits.max_per_sender_per_hour,
             per_day=self._ack_limits.max_per_sender_per_day,
         )
+
+
+def _receipt_of(held: HeldMail) -> Receipt:
+    entry = held.entry
+    verdicts = dict(entry.detail.get("verdicts") or {})
+    return Receipt(
+        mail_id=entry.mail_id,
+        received_at=entry.received_at,
+        source=entry.sender,
+        recipients=entry.recipients,
+        **{k: str(verdicts[k]) for k in ("spam", "virus", "spf", "dkim", "dmarc") if k in verdicts},
+    )
 
 
 def _spam_or_virus(receipt: Receipt) -> str | None:

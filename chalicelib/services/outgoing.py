@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from chalicelib.domain.addresses import header_safe
+from chalicelib.domain.errors import StorageError
 from chalicelib.domain.threading import strip_tags
 from chalicelib.domain.tickets import Ticket
+from chalicelib.services.ports import SlaPlanner
+
+log = logging.getLogger("helpdesk.outgoing")
 
 AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
 _REPLY_PREFIXES = ("re:", "aw:", "sv:", "vs:", "odp:", "vá:", "fw:", "fwd:", "pd:", "vl:")
@@ -21,3 +27,13 @@ def tagged_subject(ticket: Ticket, subject: str | None = None) -> str:
 def our_message_id(kind: str, ticket: Ticket, unique: str, from_address: str) -> str:
     domain = from_address.rpartition("@")[2] or "helpdesk.invalid"
     return f"{kind}.{ticket.number}.{unique}@{domain}"
+
+
+def sync_after_commit(sla: SlaPlanner, before: Ticket | None, after: Ticket) -> None:
+    """Schedules after an agent's change is committed (and maybe mailed): a Scheduler failure
+    must not answer the agent with an error that invites them to send the reply again.
+    The next write of the ticket syncs again; a leftover schedule fires and does nothing."""
+    try:
+        sla.sync_schedules(before, after)
+    except StorageError:
+        log.exception("SLA schedules not synced", extra={"ticket": after.number})

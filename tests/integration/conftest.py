@@ -87,6 +87,45 @@ def no_scans(aws: dict[str, Any]) -> Iterator[list[str]]:
 
 
 @dataclass
+class AwsCalls:
+    """Every AWS call the app made ("dynamodb.Query", "sesv2.SendEmail"…), and Query sizes."""
+
+    calls: list[str]
+    queries: list[dict[str, int]]
+
+    def clear(self) -> None:
+        self.calls.clear()
+        self.queries.clear()
+
+    def of(self, service: str) -> list[str]:
+        return [c.split(".", 1)[1] for c in self.calls if c.startswith(service + ".")]
+
+
+@pytest.fixture
+def aws_calls(aws: dict[str, Any]) -> Iterator[AwsCalls]:
+    """Records the calls of the dynamodb, sesv2, s3 and scheduler clients; a Scan fails."""
+    seen = AwsCalls([], [])
+
+    def before(event_name: str, **_: Any) -> None:
+        _, service, operation = event_name.split(".", 2)
+        seen.calls.append(f"{service}.{operation}")
+        assert operation != "Scan", "the helpdesk must never Scan"
+
+    def after(parsed: dict[str, Any], **_: Any) -> None:
+        if "ScannedCount" in parsed:
+            seen.queries.append({"Count": parsed["Count"], "ScannedCount": parsed["ScannedCount"]})
+
+    services = ("dynamodb", "sesv2", "s3", "scheduler")
+    for name in services:
+        aws[name].meta.events.register(f"before-call.{name}", before)
+    aws["dynamodb"].meta.events.register("after-call.dynamodb.Query", after)
+    yield seen
+    for name in services:
+        aws[name].meta.events.unregister(f"before-call.{name}", before)
+    aws["dynamodb"].meta.events.unregister("after-call.dynamodb.Query", after)
+
+
+@dataclass
 class Api:
     """The JSON API through chalice.test.Client, signed in as someone."""
 

@@ -169,6 +169,7 @@ def test_reply_through_the_ses_message_id_joins_the_ticket_without_a_new_ack(
     ses_id = helpdesk.items(1001)
     ack_item = next(i for i in ses_id if i["type"] == "message" and i["kind"] == "auto")
     in_reply_to = f"<{ack_item['provider_id']}@eu-west-1.amazonses.com>"
+    helpdesk.clock.advance(minutes=5)
 
     result = helpdesk.deliver(
         reply_mail(headers={"In-Reply-To": in_reply_to, "References": in_reply_to})

@@ -71,3 +71,32 @@ def test_functions_use_the_hand_written_roles_and_infra_names(package: Path) -> 
     assert function["Environment"]["Variables"]["TABLE_NAME"] == {"Ref": "Table"}
     assert function["Environment"]["Variables"]["MAIL_BUCKET"] == {"Ref": "MailBucket"}
     assert "ReceiptRule" in template["Resources"] and "Table" in template["Resources"]
+
+
+def test_the_api_uses_its_own_least_privilege_role(package: Path) -> None:
+    template = yaml.load((package / "sam.yaml").read_text(), Loader=_CfnLoader)  # noqa: S506
+    resources = template["Resources"]
+    function = resources["APIHandler"]["Properties"]
+    assert function["Role"] == {"Fn::GetAtt": ["ApiHandlerRole", "Arn"]}
+    variables = function["Environment"]["Variables"]
+    assert variables["TABLE_NAME"] == {"Ref": "Table"}
+    assert variables["MAIL_BUCKET"] == {"Ref": "MailBucket"}
+    assert variables["SCHEDULER_GROUP"] == {"Ref": "ScheduleGroup"}
+    [policy] = resources["ApiHandlerRole"]["Properties"]["Policies"]
+    actions = set()
+    for statement in policy["PolicyDocument"]["Statement"]:
+        listed = statement["Action"]
+        actions |= set(listed if isinstance(listed, list) else [listed])
+        assert "*" not in str(statement["Resource"]).replace("/*", "")
+    assert actions == {
+        "s3:GetObject", "s3:PutObject", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
+        "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "ses:SendEmail",
+        "scheduler:CreateSchedule", "scheduler:DeleteSchedule", "iam:PassRole",
+    }  # fmt: skip
+
+
+def test_package_carries_the_reply_templates(package: Path) -> None:
+    names = zipfile.ZipFile(package / "deployment.zip").namelist()
+    for language in ("en", "fi", "sv", "pl", "fa", "da"):
+        assert f"templates/mail/reply.{language}.txt" in names
+        assert f"templates/mail/reply.{language}.html" in names

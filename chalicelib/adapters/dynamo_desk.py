@@ -1,0 +1,62 @@
+"""The ticket writes of agents on DynamoDB: edits with their events, notes beside the thread."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from chalicelib.adapters import dynamo_items as items
+from chalicelib.adapters.dynamo_store import DynamoTicketStore
+from chalicelib.adapters.dynamo_table import to_attr
+from chalicelib.domain.errors import NotFound, StorageError
+from chalicelib.domain.tickets import Event, Message, Ticket
+from chalicelib.services.ports import VersionConflict
+
+
+def event_item(number: int, event: Event, seq: int, unique: str) -> items.Item:
+    """An event item whose key cannot collide with another write's events of the same instant."""
+    item = items.event_to_item(number, event, seq)
+    return {**item, "SK": f"{item['SK']}#{unique}"}
+
+
+class DynamoDesk(DynamoTicketStore):
+    def update_ticket(
+        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event]
+    ) -> None:
+        ops: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": to_attr(items.ticket_to_item(ticket)),
+                    "ConditionExpression": "#v = :expected",
+                    "ExpressionAttributeNames": {"#v": "version"},
+                    "ExpressionAttributeValues": to_attr({":expected": expected_version}),
+                }
+            },
+            *(
+                self.put(event_item(ticket.number, e, i, f"v{ticket.version}"))
+                for i, e in enumerate(events)
+            ),
+        ]
+        cancelled = self.transact(ops)
+        if cancelled is None:
+            return
+        if 0 in cancelled.failed:
+            raise VersionConflict(f"ticket {ticket.number} is no longer version {expected_version}")
+        raise StorageError(f"ticket {ticket.number} not updated: {cancelled.failed}")
+
+    def add_to_thread(self, *, message: Message, events: Sequence[Event]) -> None:
+        number = message.ticket_number
+        ops: list[dict[str, Any]] = [
+            {
+                "ConditionCheck": {
+                    "TableName": self._table,
+                    "Key": to_attr({"PK": items.ticket_pk(number), "SK": items.META}),
+                    "ConditionExpression": "attribute_exists(PK)",
+                }
+            },
+            self.put(items.message_to_item(message)),
+            *(self.put(event_item(number, e, i, message.id)) for i, e in enumerate(events)),
+        ]
+        if self.transact(ops) is not None:
+            raise NotFound(f"no ticket {number}")

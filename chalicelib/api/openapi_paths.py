@@ -1,0 +1,293 @@
+"""The operations of /api, path by path (schemas and helpers in openapi_spec)."""
+
+from __future__ import annotations
+
+from chalicelib.api.openapi_spec import (
+    BOOL,
+    INT,
+    STR,
+    Schema,
+    array,
+    enum,
+    error,
+    obj,
+    op,
+    path_param,
+    query,
+)
+
+_NUMBER = path_param("number", {"type": "integer", "minimum": 1})
+_TEMPLATE = path_param("template_id")
+_MAIL = path_param("mail_id")
+_AGENT = path_param("agent_id")
+_PAGE = [
+    query("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 50}, "page size"),
+    query("cursor", STR, "the `cursor` of the previous page (opaque)"),
+]
+_STATUS = enum("pending", "open", "solved")
+
+TICKETS: dict[str, dict[str, Schema]] = {
+    "/api/tickets": {
+        "get": op(
+            "List tickets, what needs doing first",
+            "tickets",
+            (200, "TicketPage"),
+            params=[
+                query("view", enum("mine", "unassigned", "all", "at_risk", "breached"), "which"),
+                query("queue", STR, "one queue"),
+                query(
+                    "status",
+                    enum("todo", "new", "open", "pending", "solved", "closed"),
+                    "status group (todo = new and open; the default)",
+                ),
+                query("requester", STR, "one customer's tickets, newest first"),
+                *_PAGE,
+            ],
+            errors=(400,),
+        )
+    },
+    "/api/tickets/{number}": {
+        "get": op(
+            "A ticket with its thread and event log",
+            "tickets",
+            (200, "TicketDetail"),
+            params=[_NUMBER],
+            errors=(404,),
+        ),
+        "patch": op(
+            "Change status, priority, queue, assignee or spam mark (optimistic locking)",
+            "tickets",
+            (200, "Ticket"),
+            params=[_NUMBER],
+            body=obj(
+                ("version",),
+                version=INT,
+                status=enum("open", "pending", "solved", "closed"),
+                priority=enum("low", "normal", "high", "urgent"),
+                queue=STR,
+                assignee={"type": "string", "nullable": True, "description": "null unassigns"},
+                spam=BOOL,
+            ),
+            errors=(404, 409),
+        ),
+    },
+    "/api/tickets/{number}/replies": {
+        "post": op(
+            "Reply to the customer by email",
+            "tickets",
+            (201, "ReplyResult"),
+            params=[_NUMBER],
+            body=obj(
+                body={"type": "string", "description": "plain text; may be empty with template_id"},
+                cc={"type": "array", "items": STR, "maxItems": 10},
+                template_id=STR,
+                status=_STATUS,
+            ),
+            errors=(404, 409),
+        )
+    },
+    "/api/tickets/{number}/notes": {
+        "post": op(
+            "Add an internal note (never emailed)",
+            "tickets",
+            (201, "NoteResult"),
+            params=[_NUMBER],
+            body=obj(("body",), body=STR),
+            errors=(404,),
+        )
+    },
+    "/api/tickets/{number}/take": {
+        "post": op(
+            "Assign the ticket to me",
+            "tickets",
+            (200, "Ticket"),
+            params=[_NUMBER],
+            errors=(404, 409),
+        )
+    },
+    "/api/tickets/{number}/transfer": {
+        "post": op(
+            "Transfer or escalate to another queue, with a note",
+            "tickets",
+            (200, "Ticket"),
+            params=[_NUMBER],
+            body=obj(("queue", "note"), queue=STR, note=STR),
+            errors=(404, 409),
+        )
+    },
+    "/api/queues": {
+        "get": op("Queues with customers waiting and the oldest wait", "queues", (200, "Queues"))
+    },
+}
+
+TEMPLATES: dict[str, dict[str, Schema]] = {
+    "/api/templates": {
+        "get": op(
+            "List canned templates",
+            "templates",
+            (200, "Templates"),
+            params=[
+                query("language", enum("en", "fi", "sv", "pl", "fa", "da"), "one language"),
+                query("include_retired", BOOL, "also retired ones"),
+            ],
+            errors=(400,),
+        ),
+        "post": op(
+            "Create a template (admin)",
+            "templates",
+            (201, "Template"),
+            body=obj(("name", "language", "body"), name=STR, language=STR, body=STR),
+            errors=(403,),
+        ),
+    },
+    "/api/templates/{template_id}": {
+        "get": op(
+            "A template with recent feedback",
+            "templates",
+            (200, "TemplateDetail"),
+            params=[_TEMPLATE],
+            errors=(404,),
+        ),
+        "patch": op(
+            "Edit a template (admin)",
+            "templates",
+            (200, "Template"),
+            params=[_TEMPLATE],
+            body=obj(name=STR, language=STR, body=STR, version=INT),
+            errors=(403, 404, 409),
+        ),
+        "delete": op(
+            "Retire a template (admin); it is kept for history",
+            "templates",
+            (200, "Template"),
+            params=[_TEMPLATE],
+            errors=(403, 404),
+        ),
+    },
+    "/api/templates/{template_id}/render": {
+        "post": op(
+            "Preview a template for a ticket",
+            "templates",
+            (200, "Rendered"),
+            params=[_TEMPLATE],
+            body=obj(("ticket",), ticket=INT),
+            errors=(404,),
+        )
+    },
+    "/api/templates/{template_id}/feedback": {
+        "post": op(
+            "Say whether a template helped (one vote per agent, the latest counts)",
+            "templates",
+            (201, "Template"),
+            params=[_TEMPLATE],
+            body=obj(("helpful",), helpful=BOOL, comment=STR),
+            errors=(404, 409),
+        )
+    },
+}
+
+QUARANTINE: dict[str, dict[str, Schema]] = {
+    "/api/quarantine": {
+        "get": op(
+            "Held mail, newest first", "quarantine", (200, "HeldPage"), params=_PAGE, errors=(400,)
+        )
+    },
+    "/api/quarantine/{mail_id}/release": {
+        "post": op(
+            "Release held mail into a new ticket (no acknowledgement is sent)",
+            "quarantine",
+            (200, "HeldMail"),
+            params=[_MAIL],
+            errors=(404, 409),
+        )
+    },
+    "/api/quarantine/{mail_id}/spam": {
+        "post": op(
+            "Confirm held mail as spam (kept, not deleted)",
+            "quarantine",
+            (200, "HeldMail"),
+            params=[_MAIL],
+            errors=(404, 409),
+        )
+    },
+}
+
+AGENTS: dict[str, dict[str, Schema]] = {
+    "/api/me": {"get": op("The signed-in agent", "agents", (200, "Agent"))},
+    "/api/agents": {
+        "get": op("List agents", "agents", (200, "Agents")),
+        "post": op(
+            "Create an agent (admin)",
+            "agents",
+            (201, "Agent"),
+            body=obj(
+                ("email", "name"),
+                email=STR,
+                name=STR,
+                role=enum("agent", "admin"),
+                title=STR,
+                queues=array(STR),
+                languages=array(STR),
+            ),
+            errors=(403, 409),
+        ),
+    },
+    "/api/agents/{agent_id}": {
+        "get": op("An agent", "agents", (200, "Agent"), params=[_AGENT], errors=(404,)),
+        "patch": op(
+            "Change an agent (admin)",
+            "agents",
+            (200, "Agent"),
+            params=[_AGENT],
+            body=obj(
+                name=STR,
+                title=STR,
+                role=enum("agent", "admin"),
+                queues=array(STR),
+                languages=array(STR),
+                active=BOOL,
+            ),
+            errors=(403, 404),
+        ),
+    },
+    "/api/agents/{agent_id}/tokens": {
+        "get": op(
+            "An agent's tokens (admin)",
+            "agents",
+            (200, "Tokens"),
+            params=[_AGENT],
+            errors=(403, 404),
+        ),
+        "post": op(
+            "Issue a token (admin); the secret is shown once",
+            "agents",
+            (201, "IssuedToken"),
+            params=[_AGENT],
+            body=obj(label=STR),
+            errors=(403, 404),
+        ),
+    },
+    "/api/agents/{agent_id}/tokens/{token_id}": {
+        "delete": op(
+            "Revoke a token (admin)",
+            "agents",
+            (200, "Token"),
+            params=[_AGENT, path_param("token_id")],
+            errors=(403, 404),
+        )
+    },
+    "/api/openapi.json": {
+        "get": {
+            "summary": "This document",
+            "tags": ["meta"],
+            "parameters": [],
+            "responses": {
+                "200": {
+                    "description": "OpenAPI 3 document",
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                },
+                "401": error(401),
+            },
+        }
+    },
+}

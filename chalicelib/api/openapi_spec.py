@@ -1,0 +1,237 @@
+"""The OpenAPI 3 description of /api (tests hold it against app.routes, so the two cannot drift)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+Schema = dict[str, Any]
+
+TS = {"type": "string", "format": "date-time", "nullable": True}
+STR = {"type": "string"}
+INT = {"type": "integer"}
+BOOL = {"type": "boolean"}
+
+
+def ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(required: tuple[str, ...] = (), **properties: Schema) -> Schema:
+    schema: Schema = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = list(required)
+    return schema
+
+
+def array(items: Schema) -> Schema:
+    return {"type": "array", "items": items}
+
+
+def enum(*values: str) -> Schema:
+    return {"type": "string", "enum": list(values)}
+
+
+SCHEMAS: dict[str, Schema] = {
+    "Error": obj(
+        ("error", "message"),
+        error=enum(
+            "invalid_input",
+            "unauthorized",
+            "forbidden",
+            "not_found",
+            "conflict",
+            "too_large",
+            "unavailable",
+        ),
+        message=STR,
+        field={"type": "string", "description": "the field at fault (400)"},
+        current={"type": "object", "description": "the state that won (409)"},
+    ),
+    "Party": obj(("email",), email=STR, name=STR),
+    "Ticket": obj(
+        ("number", "status", "priority", "queue", "requester", "subject", "version"),
+        number=INT,
+        tag=STR,
+        status=enum("new", "open", "pending", "solved", "closed"),
+        priority=enum("low", "normal", "high", "urgent"),
+        queue=STR,
+        assignee={"type": "string", "nullable": True},
+        requester=ref("Party"),
+        reply_to={"type": "string", "nullable": True},
+        cc=array(STR),
+        subject=STR,
+        language=STR,
+        version=INT,
+        created_at=TS,
+        updated_at=TS,
+        first_response_due=TS,
+        first_responded_at=TS,
+        next_response_due=TS,
+        resolution_due=TS,
+        customer_waiting_since=TS,
+        sla_state=enum("ok", "at_risk", "breached"),
+        solved_at=TS,
+        spam=BOOL,
+    ),
+    "Attachment": obj(
+        filename=STR,
+        content_type=STR,
+        size=INT,
+        inline=BOOL,
+        content_id={"type": "string", "nullable": True},
+        url={"type": "string", "nullable": True, "description": "presigned GET, 5 minutes"},
+        skipped={"type": "string", "nullable": True},
+    ),
+    "Message": obj(
+        ("id", "kind", "created_at"),
+        id=STR,
+        kind=enum("inbound", "outbound", "note", "auto"),
+        author=ref("Party"),
+        created_at=TS,
+        subject=STR,
+        text=STR,
+        quoted=STR,
+        html={
+            "type": "string",
+            "nullable": True,
+            "description": "sanitised; remote images only in data-remote-src",
+        },
+        to=array(STR),
+        cc=array(STR),
+        attachments=array(ref("Attachment")),
+        raw_url={"type": "string", "nullable": True, "description": "the .eml (inbound)"},
+        flags=array(STR),
+    ),
+    "Event": obj(at=TS, kind=STR, actor=STR, data={"type": "object"}),
+    "TicketDetail": obj(
+        ("ticket", "thread", "events"),
+        ticket=ref("Ticket"),
+        thread=array(ref("Message")),
+        events=array(ref("Event")),
+    ),
+    "TicketPage": obj(
+        ("tickets",), tickets=array(ref("Ticket")), cursor={"type": "string", "nullable": True}
+    ),
+    "ReplyResult": obj(("ticket", "message"), ticket=ref("Ticket"), message=ref("Message")),
+    "NoteResult": obj(("message",), message=ref("Message")),
+    "Queue": obj(
+        name=STR,
+        address=STR,
+        waiting=INT,
+        unassigned=INT,
+        oldest_waiting_since=TS,
+        oldest_wait_seconds={"type": "integer", "nullable": True},
+    ),
+    "Queues": obj(("queues",), queues=array(ref("Queue"))),
+    "Template": obj(
+        ("id", "name", "language", "body", "version"),
+        id=STR,
+        name=STR,
+        language=enum("en", "fi", "sv", "pl", "fa", "da"),
+        body=STR,
+        active=BOOL,
+        version=INT,
+        created_at=TS,
+        created_by=STR,
+        updated_at=TS,
+        updated_by=STR,
+        retired_at=TS,
+        feedback=obj(helpful=INT, not_helpful=INT),
+    ),
+    "Feedback": obj(agent=STR, helpful=BOOL, comment=STR, at=TS),
+    "TemplateDetail": {
+        "allOf": [ref("Template"), obj(recent_feedback=array(ref("Feedback")))],
+    },
+    "Templates": obj(("templates",), templates=array(ref("Template"))),
+    "Rendered": obj(("text",), template_id=STR, ticket=INT, text=STR),
+    "HeldMail": obj(
+        mail_id=STR,
+        received_at=TS,
+        reason=STR,
+        sender=STR,
+        subject=STR,
+        recipients=array(STR),
+        status=enum("held", "released", "spam"),
+        ticket={"type": "integer", "nullable": True},
+        decided_by={"type": "string", "nullable": True},
+        decided_at=TS,
+    ),
+    "HeldPage": obj(
+        ("mail",), mail=array(ref("HeldMail")), cursor={"type": "string", "nullable": True}
+    ),
+    "Agent": obj(
+        ("id", "name", "email", "role"),
+        id=STR,
+        name=STR,
+        email=STR,
+        title=STR,
+        role=enum("agent", "admin"),
+        queues=array(STR),
+        languages=array(STR),
+        active=BOOL,
+    ),
+    "Agents": obj(("agents",), agents=array(ref("Agent"))),
+    "Token": obj(("id",), id=STR, label=STR, created_at=TS, revoked_at=TS),
+    "IssuedToken": {
+        "allOf": [ref("Token"), obj(("token",), token={"type": "string", "description": "once"})]
+    },
+    "Tokens": obj(("tokens",), tokens=array(ref("Token"))),
+}
+
+_ERRORS = {
+    400: "Invalid JSON or field (the body names the field)",
+    401: "No token, or an unknown or revoked one",
+    403: "The agent's role may not do this",
+    404: "No such resource",
+    409: "A conflict: stale version or a state that forbids it (with the current state)",
+    413: "Request body too large",
+}
+
+
+def error(code: int) -> Schema:
+    return {
+        "description": _ERRORS[code],
+        "content": {"application/json": {"schema": ref("Error")}},
+    }
+
+
+def _ok(schema: str, description: str) -> Schema:
+    return {"description": description, "content": {"application/json": {"schema": ref(schema)}}}
+
+
+def op(
+    summary: str,
+    tag: str,
+    ok: tuple[int, str],
+    *,
+    params: list[Schema] | None = None,
+    body: Schema | None = None,
+    errors: tuple[int, ...] = (),
+) -> Schema:
+    codes = sorted({401, *errors, *((400, 413) if body else ())})
+    operation: Schema = {
+        "summary": summary,
+        "tags": [tag],
+        "parameters": params or [],
+        "responses": {str(ok[0]): _ok(ok[1], summary), **{str(c): error(c) for c in codes}},
+    }
+    if body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": body}},
+        }
+    return operation
+
+
+def path_param(name: str, schema: Schema | None = None) -> Schema:
+    return {"name": name, "in": "path", "required": True, "schema": schema or STR}
+
+
+def query(name: str, schema: Schema, description: str) -> Schema:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
