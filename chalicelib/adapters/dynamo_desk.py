@@ -13,30 +13,13 @@ from chalicelib.domain.tickets import Event, Message, Ticket
 from chalicelib.services.ports import VersionConflict
 
 
-def event_item(number: int, event: Event, seq: int, unique: str) -> items.Item:
-    """An event item whose key cannot collide with another write's events of the same instant."""
-    item = items.event_to_item(number, event, seq)
-    return {**item, "SK": f"{item['SK']}#{unique}"}
-
-
 class DynamoDesk(DynamoTicketStore):
     def update_ticket(
         self, *, ticket: Ticket, expected_version: int, events: Sequence[Event]
     ) -> None:
         ops: list[dict[str, Any]] = [
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": to_attr(items.ticket_to_item(ticket)),
-                    "ConditionExpression": "#v = :expected",
-                    "ExpressionAttributeNames": {"#v": "version"},
-                    "ExpressionAttributeValues": to_attr({":expected": expected_version}),
-                }
-            },
-            *(
-                self.put(event_item(ticket.number, e, i, f"v{ticket.version}"))
-                for i, e in enumerate(events)
-            ),
+            self.put_versioned(items.ticket_to_item(ticket), expected_version),
+            *(self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
         ]
         cancelled = self.transact(ops)
         if cancelled is None:
@@ -56,7 +39,7 @@ class DynamoDesk(DynamoTicketStore):
                 }
             },
             self.put(items.message_to_item(message)),
-            *(self.put(event_item(number, e, i, message.id)) for i, e in enumerate(events)),
+            *(self.put(items.event_to_item(number, e, i)) for i, e in enumerate(events)),
         ]
         if self.transact(ops) is not None:
             raise NotFound(f"no ticket {number}")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.adapters import dynamo_items as items
-from chalicelib.adapters.dynamo_table import DynamoTable, to_attr
+from chalicelib.adapters.dynamo_table import DynamoTable
 from chalicelib.domain.errors import StorageError
 from chalicelib.domain.sla import Deadline, Point, PointKind, SlaRecord
 from chalicelib.domain.tickets import Event, Ticket
@@ -68,7 +68,7 @@ class DynamoSlaStore(DynamoTable):
         self, *, ticket: Ticket, expected_version: int, events: Sequence[Event], mark: FiringMark
     ) -> None:
         ops = [
-            self._versioned(ticket, expected_version),
+            self.put_versioned(items.ticket_to_item(ticket), expected_version),
             *(self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
             self.put_new(mark_to_item(mark), return_old=True),
         ]
@@ -107,17 +107,6 @@ class DynamoSlaStore(DynamoTable):
             records += [_record(i) for i in found]
             if start is None:
                 return records
-
-    def _versioned(self, ticket: Ticket, expected_version: int) -> dict[str, Any]:
-        return {
-            "Put": {
-                "TableName": self._table,
-                "Item": to_attr(items.ticket_to_item(ticket)),
-                "ConditionExpression": "#v = :expected",
-                "ExpressionAttributeNames": {"#v": "version"},
-                "ExpressionAttributeValues": to_attr({":expected": expected_version}),
-            }
-        }
 
 
 def _record(item: items.Item) -> SlaRecord:

@@ -120,17 +120,7 @@ class DynamoTicketStore(DynamoTable):
         if record is not None:
             ops.append(self.put_new(items.record_to_item(record), return_old=True))
         ticket_at = len(ops)
-        ops.append(
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": to_attr(items.ticket_to_item(ticket)),
-                    "ConditionExpression": "#v = :expected",
-                    "ExpressionAttributeNames": {"#v": "version"},
-                    "ExpressionAttributeValues": to_attr({":expected": expected_version}),
-                }
-            }
-        )
+        ops.append(self.put_versioned(items.ticket_to_item(ticket), expected_version))
         ops.append(self.put(items.message_to_item(message)))
         ops += [self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)]
         msgid_at = None

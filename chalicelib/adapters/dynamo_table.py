@@ -61,6 +61,16 @@ class DynamoTable:
             put["Put"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         return put
 
+    def put_versioned(self, item: Item, expected_version: int) -> dict[str, Any]:
+        """A Put that only lands on the version the writer read (optimistic concurrency)."""
+        put = self.put(item)
+        put["Put"] |= {
+            "ConditionExpression": "#v = :expected",
+            "ExpressionAttributeNames": {"#v": "version"},
+            "ExpressionAttributeValues": to_attr({":expected": expected_version}),
+        }
+        return put
+
     def transact(self, ops: list[dict[str, Any]]) -> Cancelled | None:
         """Run a transaction; returns the failed conditions, or None when it committed."""
         try:
