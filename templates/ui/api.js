@@ -1,0 +1,53 @@
+"use strict";
+// The JSON API: the bearer token from sessionStorage, errors as ApiError (status 0: network).
+
+const TOKEN_KEY = "helpdesk.token";
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.message) || `HTTP ${status}`);
+    this.status = status;
+    this.code = body && body.error;
+    this.field = body && body.field;
+    this.current = body && body.current;
+  }
+}
+
+export function token() {
+  return window.sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function saveToken(value) {
+  window.sessionStorage.setItem(TOKEN_KEY, value);
+}
+
+export function forgetToken() {
+  window.sessionStorage.removeItem(TOKEN_KEY);
+}
+
+export async function call(method, path, body) {
+  const headers = { Accept: "application/json", Authorization: `Bearer ${token() || ""}` };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    // Relative to the page, so the UI works under an API Gateway stage prefix too.
+    response = await fetch(`api/${path}`, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "omit", cache: "no-store",
+    });
+  } catch (e) {
+    throw new ApiError(0, { error: "network", message: "The helpdesk could not be reached." });
+  }
+  const data = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+export const get = (path) => call("GET", path);
+export const post = (path, body = {}) => call("POST", path, body);
+export const patch = (path, body) => call("PATCH", path, body);
+
+export function query(params) {
+  const pairs = Object.entries(params).filter(([, v]) => v !== null && v !== undefined && v !== "");
+  return new URLSearchParams(pairs).toString();
+}
