@@ -10,6 +10,9 @@ from chalice.app import Chalice
 from chalicelib import bootstrap
 from chalicelib.adapters.ses_event import receipts_from_event
 from chalicelib.api import agents, openapi, quarantine, queues, templates, ticket_work, tickets
+from chalicelib.api import reports as csat_reports
+from chalicelib.api import survey as survey_pages
+from chalicelib.api import ui as agent_ui
 from chalicelib.api.auth import authenticate
 from chalicelib.domain.errors import InvalidInput
 
@@ -21,6 +24,9 @@ app.register_middleware(authenticate, "http")
 app.register_blueprint(agents.bp)
 for _desk in (tickets, ticket_work, queues, templates, quarantine, openapi):
     app.register_blueprint(_desk.bp)
+app.register_blueprint(agent_ui.bp)  # the page at / and its /ui/ assets (public)
+app.register_blueprint(csat_reports.bp)  # /api/reports/csat
+app.register_blueprint(survey_pages.bp)  # /survey/{token}: the public survey pages
 
 
 @app.lambda_function(name="inbound_email")

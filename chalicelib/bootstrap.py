@@ -188,6 +188,8 @@ class Container:
 
         tasks = ScheduledTasks()
         tasks.register("sla", lambda: self.sla_firing)
+        tasks.register("survey_send", lambda: self.survey_sender)
+        tasks.register("survey_autoclose", lambda: self.survey_closer)
         return tasks
 
     @cached_property
@@ -211,7 +213,7 @@ class Container:
             mailer=self.mailer,
             parse=parse_email,
             acknowledger=Acknowledger(self.renderer, s.helpdesk_name, s.calendar.timezone),
-            sla=self.sla,
+            sla=self.survey_planner_for_mail,  # the SLA clock, the survey beside it
             clock=self.clock,
             metrics=self.metrics,
             routing=s.routing,
@@ -261,7 +263,7 @@ class Container:
         return TicketActions(
             store=self.desk_store,
             agents=self.agents,
-            sla=self.sla,
+            sla=self.survey_planner,  # the SLA clock, the survey beside it
             clock=self.clock,
             queues=tuple(self.settings.routing.queues),
         )
@@ -276,7 +278,7 @@ class Container:
             mailer=self.mailer,
             renderer=self.renderer,
             canned=self.canned,
-            sla=self.sla,
+            sla=self.survey_planner,  # the SLA clock, the survey beside it
             clock=self.clock,
             routing=s.routing,
             helpdesk_name=s.helpdesk_name,
@@ -303,6 +305,105 @@ class Container:
         from chalicelib.services.quarantine import QuarantineDesk
 
         return QuarantineDesk(self._table(DynamoHeldMail), self.ingest, self.clock)
+
+    # -- the satisfaction survey (issue 6) ---------------------------------------------------
+
+    def _survey_planner(self, *, delete_cancelled: bool) -> Any:
+        from chalicelib.services.survey_planner import SurveyPlanner
+
+        policy = self.sla_policy
+        return SurveyPlanner(
+            self.sla,
+            self.scheduler,
+            self.settings.survey,
+            policy.calendar_of,
+            delete_cancelled=delete_cancelled,
+        )
+
+    @cached_property
+    def survey_planner(self) -> Any:
+        """Agents' replies and edits: a reopen also deletes the planned survey's schedule."""
+        return self._survey_planner(delete_cancelled=True)
+
+    @cached_property
+    def survey_planner_for_mail(self) -> Any:
+        """Customer mail: a reopen cancels the survey on the ticket only (a call budget)."""
+        return self._survey_planner(delete_cancelled=False)
+
+    @cached_property
+    def survey_secret(self) -> bytes:
+        """The link-signing key: SURVEY_SECRET, else the SSM parameter (read once here)."""
+        from chalicelib.config import ConfigError
+
+        s = self.settings
+        if s.survey_secret:
+            return s.survey_secret.encode("utf-8")
+        if not s.survey_secret_parameter:
+            raise ConfigError("surveys need SURVEY_SECRET or SURVEY_SECRET_PARAMETER")
+        from chalicelib.adapters.secrets import SsmSecret
+
+        return SsmSecret(self.client("ssm"), s.survey_secret_parameter).value()
+
+    @cached_property
+    def survey_store(self) -> Any:
+        from chalicelib.adapters.dynamo_survey import DynamoSurveyStore
+
+        return self._table(DynamoSurveyStore)
+
+    @cached_property
+    def survey_mail(self) -> Any:
+        from chalicelib.services.survey_mail import SurveyLinks, SurveyMail
+
+        s = self.settings
+        links = SurveyLinks(s.public_base_url, self.survey_secret, s.survey.validity)
+        return SurveyMail(self.renderer, s.routing, s.helpdesk_name, links)
+
+    @cached_property
+    def survey_sender(self) -> Any:
+        from chalicelib.config import ConfigError
+        from chalicelib.services.survey_send import SurveySender
+
+        if not self.settings.public_base_url:
+            raise ConfigError("surveys need PUBLIC_BASE_URL, where /survey/<token> is served")
+        return SurveySender(
+            store=self.survey_store,
+            mailer=self.mailer,
+            mail=self.survey_mail,
+            scheduler=self.scheduler,
+            rules=self.settings.survey,
+            clock=self.clock,
+            metrics=self.metrics,
+        )
+
+    @cached_property
+    def survey_closer(self) -> Any:
+        from chalicelib.services.survey_autoclose import SurveyCloser
+
+        return SurveyCloser(
+            store=self.survey_store, sla=self.sla, clock=self.clock, metrics=self.metrics
+        )
+
+    @cached_property
+    def survey_answers(self) -> Any:
+        from chalicelib.services.survey_answers import SurveyAnswers
+
+        return SurveyAnswers(
+            store=self.survey_store,
+            mailer=self.mailer,
+            mail=self.survey_mail,
+            scheduler=self.scheduler,
+            sla=self.sla,
+            policy=self.sla_policy,
+            secret=self.survey_secret,
+            clock=self.clock,
+            metrics=self.metrics,
+        )
+
+    @cached_property
+    def csat_report(self) -> Any:
+        from chalicelib.services.survey_report import CsatReport
+
+        return CsatReport(self.survey_store, self.clock)
 
 
 _current: Container | None = None

@@ -13,6 +13,7 @@ from typing import Any
 from chalicelib.domain.addresses import is_valid, normalise
 from chalicelib.domain.routing import Queue, Routing
 from chalicelib.domain.sla import DEFAULT_TARGETS, Basis, Deadline, Target, Targets, Vip
+from chalicelib.domain.survey import SurveyRules
 from chalicelib.domain.tickets import Priority
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -82,6 +83,10 @@ class Settings:
     templates_dir: Path = TEMPLATES_DIR
     calendars: Mapping[str, CalendarSettings] = field(default_factory=dict)  # [calendars.<name>]
     sla: SlaSettings = field(default_factory=SlaSettings)
+    survey: SurveyRules = field(default_factory=SurveyRules)  # [survey]
+    public_base_url: str = ""  # where the survey pages are served (PUBLIC_BASE_URL)
+    survey_secret: str = field(default="", repr=False)  # SURVEY_SECRET (local, tests)
+    survey_secret_parameter: str = ""  # SURVEY_SECRET_PARAMETER: an SSM SecureString's name
 
     @classmethod
     def from_env(
@@ -101,6 +106,9 @@ class Settings:
             scheduler_role_arn=env.get("SCHEDULER_ROLE_ARN", ""),
             scheduler_target_arn=env.get("SCHEDULER_TARGET_ARN", ""),
             endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
+            public_base_url=env.get("PUBLIC_BASE_URL", "").strip().rstrip("/"),
+            survey_secret=_secret(env),
+            survey_secret_parameter=env.get("SURVEY_SECRET_PARAMETER", "").strip(),
             **product,
         )
 
@@ -134,6 +142,7 @@ def load_product_config(path: Path) -> dict[str, Any]:
         "limits": Limits(
             **{k: int(_positive(raw.get("limits", {}), k, v)) for k, v in _LIMIT_DEFAULTS.items()}
         ),
+        "survey": _survey(_section(raw, "survey")),
     }
 
 
@@ -322,3 +331,46 @@ def _known(where: str, section: Mapping[str, Any], allowed: set[str]) -> None:
     unknown = sorted(set(section) - allowed)
     if unknown:
         raise ConfigError(f"{where}: unknown key {unknown[0]!r}; use {', '.join(sorted(allowed))}")
+
+
+# -- [survey] ---------------------------------------------------------------------------------
+
+_SURVEY_KEYS = {
+    "enabled",
+    "delay_days",
+    "morning_offset_minutes",
+    "close_after_days",
+    "link_validity_days",
+}
+MIN_SECRET_CHARS = 16
+
+
+def _survey(section: Mapping[str, Any]) -> SurveyRules:
+    _known("[survey]", section, _SURVEY_KEYS)
+    enabled = section.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise ConfigError(f"[survey] enabled must be true or false, not {enabled!r}")
+    offset = section.get("morning_offset_minutes", 30)
+    if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset < 24 * 60:
+        raise ConfigError(f"[survey] morning_offset_minutes must be 0 to 1439, not {offset!r}")
+    delay = section.get("delay_days", 3)
+    if not isinstance(delay, int | float) or isinstance(delay, bool) or delay < 0:
+        raise ConfigError(f"[survey] delay_days must be a number of days, not {delay!r}")
+    close_after = _positive(section, "close_after_days", 7)
+    validity = _positive(section, "link_validity_days", 28)
+    if validity <= close_after:
+        raise ConfigError("[survey] link_validity_days must be longer than close_after_days")
+    return SurveyRules(
+        enabled=enabled,
+        delay=timedelta(days=delay),
+        morning_offset=timedelta(minutes=offset),
+        close_after=timedelta(days=close_after),
+        validity=timedelta(days=validity),
+    )
+
+
+def _secret(env: Mapping[str, str]) -> str:
+    value = env.get("SURVEY_SECRET", "").strip()
+    if value and len(value) < MIN_SECRET_CHARS:
+        raise ConfigError(f"SURVEY_SECRET must be at least {MIN_SECRET_CHARS} characters")
+    return value

@@ -29,13 +29,18 @@ def chalice_config(stage: str = STAGE) -> Any:
 
 
 def apply_environment(
-    config: Any, aws_endpoint: str, environ: MutableMapping[str, str] = os.environ
+    config: Any,
+    aws_endpoint: str,
+    environ: MutableMapping[str, str] = os.environ,
+    public_base_url: str | None = None,
 ) -> None:
     """The stage's environment_variables (top-level ones included), pointed at our own AWS."""
     for key in _DROPPED:
         environ.pop(key, None)
     environ.update({k: str(v) for k, v in config.environment_variables.items()})
     environ["AWS_ENDPOINT_URL"] = aws_endpoint
+    if public_base_url:  # links in survey mail must reach this server, whatever its port
+        environ["PUBLIC_BASE_URL"] = public_base_url
     environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # EMF blobs would flood the log
 
 

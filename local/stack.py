@@ -54,7 +54,9 @@ class Stack:
         s = self.settings
         check_ports(s)
         config = chalice_config()
-        apply_environment(config, f"http://{s.host}:{s.aws_port}")
+        apply_environment(
+            config, f"http://{s.host}:{s.aws_port}", public_base_url=f"http://{s.host}:{s.api_port}"
+        )
         self._start_aws()
         clients = self._clients()
         names = _names()

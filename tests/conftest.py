@@ -28,6 +28,8 @@ TEST_ENV = {
         "arn:aws:lambda:eu-west-1:123456789012:function:helpdesk-local-scheduled"
     ),
     "HELPDESK_STAGE": "test",
+    "PUBLIC_BASE_URL": "https://helpdesk.test/api",  # where the survey links point
+    "SURVEY_SECRET": "test-survey-secret-0123456789",
 }
 
 

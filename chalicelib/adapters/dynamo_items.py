@@ -10,6 +10,8 @@ QUARANTINE / <at>#<mail id>      held mail with its reason
 RATE#<address> / <yyyy-mm-dd>    acknowledgements sent to one address per hour and day (TTL)
 COUNTER / TICKET                 the last ticket number handed out
 FIRED#<schedule> / FIRED         an SLA schedule that acted (at most once), and its mail (TTL)
+TICKET#<n> / SURVEY#<id>         a survey's latest answer (adapters/dynamo_survey.py)
+CUSTOMER#<address> / CUSTOMER    a customer's preferences: the survey opt-out
 
 GSI1 queue view     Q#<queue>#<group>        by due time
 GSI2 assignee view  A#<agent or ->#<group>   by due time ("mine", "unassigned")
@@ -18,6 +20,7 @@ GSI4 requester      R#<email>                by creation
 GSI5 unassigned     U#<queue>#<group>        by due time, only while unassigned
 GSI6 SLA flags      F#<at_risk|breached>     by due time, only while flagged and waiting on us
 GSI7 SLA records    SLA#<yyyy-mm>            <at>#<ticket>#<deadline>: met/missed deadline events
+     CSAT records   CSAT#<yyyy-mm>           <at>#<ticket>#<survey>: survey answers (the latest)
 """
 
 from __future__ import annotations

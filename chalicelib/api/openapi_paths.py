@@ -118,6 +118,20 @@ TICKETS: dict[str, dict[str, Schema]] = {
     "/api/queues": {
         "get": op("Queues with customers waiting and the oldest wait", "queues", (200, "Queues"))
     },
+    "/api/reports/csat": {
+        "get": op(
+            "Customer satisfaction: survey answers Yes/No over a period, by queue and agent",
+            "tickets",
+            (200, "CsatReport"),
+            params=[
+                query("from", STR, "a date (whole day) or ISO time; default 30 days before `to`"),
+                query("to", STR, "a date (included) or ISO time (excluded); default now"),
+                query("queue", STR, "only answers on this queue's tickets"),
+                query("agent", STR, "only answers about this agent's solves (agent id)"),
+            ],
+            errors=(400,),
+        )
+    },
 }
 
 TEMPLATES: dict[str, dict[str, Schema]] = {

@@ -176,6 +176,27 @@ SCHEMAS: dict[str, Schema] = {
         "allOf": [ref("Token"), obj(("token",), token={"type": "string", "description": "once"})]
     },
     "Tokens": obj(("tokens",), tokens=array(ref("Token"))),
+    "CsatTally": obj(
+        ("answers", "yes", "no", "rate"),
+        answers=INT,
+        yes=INT,
+        no=INT,
+        rate={"type": "number", "nullable": True, "description": "yes / answers; null if none"},
+    ),
+    "CsatReport": {
+        "allOf": [
+            ref("CsatTally"),
+            obj(
+                ("from", "to", "by_queue", "by_agent"),
+                to=TS,
+                queue={"type": "string", "nullable": True},
+                agent={"type": "string", "nullable": True},
+                by_queue={"type": "object", "additionalProperties": ref("CsatTally")},
+                by_agent={"type": "object", "additionalProperties": ref("CsatTally")},
+                **{"from": TS},
+            ),
+        ]
+    },
 }
 
 _ERRORS = {

@@ -21,6 +21,7 @@ from chalicelib.domain.errors import InvalidInput, NotFound, StorageError, TooLa
 from chalicelib.domain.language import text_direction
 from chalicelib.domain.mail import Address
 from chalicelib.domain.routing import Routing
+from chalicelib.domain.survey import note_solver
 from chalicelib.domain.ticket_changes import (
     REPLY_STATUSES,
     after_agent_reply,
@@ -187,6 +188,7 @@ class ReplyService:
             after, events = after_agent_reply(
                 ticket, at=now, actor=agent.id, status=status, cc=cc, thread_id=ses_id
             )
+            after = note_solver(ticket, after, agent)  # the survey names who solved it
             after, sla_events = self._sla.plan(ticket, after, now)
             try:
                 self._store.append_message(

@@ -13,6 +13,7 @@ from typing import Any
 from chalicelib.domain.addresses import normalise
 from chalicelib.domain.agents import Agent
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, TooLarge
+from chalicelib.domain.survey import note_solver
 from chalicelib.domain.ticket_changes import (
     SETTABLE_STATUSES,
     UNCHANGED,
@@ -78,6 +79,7 @@ class TicketActions:
             raise Conflict(str(e), ticket) from None
         if not events:
             return ticket
+        after = note_solver(ticket, after, agent)  # the survey names who solved it
         try:
             return self._write(ticket, after, events, now)
         except VersionConflict:

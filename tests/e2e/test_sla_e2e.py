@@ -71,8 +71,14 @@ def test_a_ticket_nobody_answers_is_warned_then_escalated_and_shows_breached(
     match = TAG.search(ack["subject"])
     assert match is not None
     number, tag = int(match[1]), match[0]
-    points = sla_points(stack, number)
-    assert sorted(points) == ["b", "w"] and points["w"] < points["b"]
+    # ingest creates the schedules after it sends the acknowledgement: wait for both
+    points = poll(
+        "no warning and breach schedules",
+        lambda: found if sorted(found := sla_points(stack, number)) == ["b", "w"] else None,
+        20,
+        stack,
+    )
+    assert points["w"] < points["b"]
 
     fired = move_clock_to(stack, points["w"] + timedelta(seconds=30))
     assert [(f["name"].split("-")[3], f["ok"]) for f in fired if f"sla-{number}-" in f["name"]] == [

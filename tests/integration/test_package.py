@@ -100,3 +100,11 @@ def test_package_carries_the_reply_templates(package: Path) -> None:
     for language in ("en", "fi", "sv", "pl", "fa", "da"):
         assert f"templates/mail/reply.{language}.txt" in names
         assert f"templates/mail/reply.{language}.html" in names
+
+
+def test_package_carries_the_agent_ui(package: Path) -> None:
+    names = zipfile.ZipFile(package / "deployment.zip").namelist()
+    ui = sorted(p.name for p in (REPO / "templates" / "ui").iterdir() if p.is_file())
+    assert {"index.html", "app.js", "app.css", "mail.js", "mail.css"} <= set(ui)
+    assert [n for n in ui if f"templates/ui/{n}" not in names] == []
+    assert "chalicelib/api/ui.py" in names

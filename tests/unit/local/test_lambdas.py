@@ -46,3 +46,15 @@ def test_a_function_of_another_stack_is_missing() -> None:
     functions = LambdaFunctions(SimpleNamespace(inbound_email=print), "helpdesk-local")
     with pytest.raises(MissingFunction, match="not a function of stack"):
         functions.invoke(ARN.replace("helpdesk-local", "other"), {})
+
+
+def test_survey_links_follow_the_api_port() -> None:
+    from types import SimpleNamespace
+
+    from local.api_server import apply_environment
+
+    env: dict[str, str] = {"PUBLIC_BASE_URL": "http://127.0.0.1:8000"}
+    config = SimpleNamespace(environment_variables={"PUBLIC_BASE_URL": "http://127.0.0.1:8000"})
+    apply_environment(config, "http://127.0.0.1:5999", env, public_base_url="http://127.0.0.1:8123")
+    assert env["PUBLIC_BASE_URL"] == "http://127.0.0.1:8123"
+    assert env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:5999"
