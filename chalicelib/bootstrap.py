@@ -203,24 +203,53 @@ class Container:
     @cached_property
     def ingest(self) -> Any:
         from chalicelib.adapters.mime_parser import parse_email
+        from chalicelib.services.ack_delivery import AckDelivery
         from chalicelib.services.acknowledge import Acknowledger
         from chalicelib.services.ingest import IngestEmail
 
         s = self.settings
+        acks = AckDelivery(
+            store=self.store,
+            mailer=self.mailer,
+            acknowledger=Acknowledger(self.renderer, s.helpdesk_name, s.calendar.timezone),
+            metrics=self.metrics,
+            region=s.region,
+        )
         return IngestEmail(
             store=self.store,
             raw=self.raw_mail,
-            mailer=self.mailer,
             parse=parse_email,
-            acknowledger=Acknowledger(self.renderer, s.helpdesk_name, s.calendar.timezone),
+            opener=self.ticket_opener,
+            acks=acks,
             sla=self.survey_planner_for_mail,  # the SLA clock, the survey beside it
             clock=self.clock,
             metrics=self.metrics,
-            routing=s.routing,
+            own_addresses=s.routing.own_addresses,
             ack_limits=s.ack,
             limits=s.limits,
             inbound_prefix=s.inbound_prefix,
-            region=s.region,
+        )
+
+    @cached_property
+    def ticket_opener(self) -> Any:
+        from chalicelib.services.opening import TicketOpener
+
+        return TicketOpener(sla=self.survey_planner_for_mail, routing=self.settings.routing)
+
+    @cached_property
+    def quarantine_release(self) -> Any:
+        from chalicelib.adapters.mime_parser import parse_email
+        from chalicelib.services.release import QuarantineRelease
+
+        return QuarantineRelease(
+            store=self.store,
+            raw=self.raw_mail,
+            parse=parse_email,
+            opener=self.ticket_opener,
+            sla=self.survey_planner_for_mail,
+            clock=self.clock,
+            metrics=self.metrics,
+            limits=self.settings.limits,
         )
 
     # -- the agent desk (issue 4) ------------------------------------------------------------
@@ -304,7 +333,7 @@ class Container:
         from chalicelib.adapters.dynamo_quarantine import DynamoHeldMail
         from chalicelib.services.quarantine import QuarantineDesk
 
-        return QuarantineDesk(self._table(DynamoHeldMail), self.ingest, self.clock)
+        return QuarantineDesk(self._table(DynamoHeldMail), self.quarantine_release, self.clock)
 
     # -- the satisfaction survey (issue 6) ---------------------------------------------------
 

@@ -12,7 +12,7 @@ from chalicelib.services.views import page_cursor, page_limit
 
 
 class Releaser(Protocol):
-    """IngestEmail.release: the held mail goes through ingestion again, as a new ticket."""
+    """services.release.QuarantineRelease: the held mail becomes a new ticket."""
 
     def release(self, mail_id: str, by_agent: str, held: HeldMailStore) -> object: ...
 
