@@ -67,11 +67,23 @@ SCHEMAS: dict[str, Schema] = {
         first_response_due=TS,
         first_responded_at=TS,
         next_response_due=TS,
+        response_due={**TS, "description": "the deadline being worked against now"},
         resolution_due=TS,
         customer_waiting_since=TS,
         sla_state=enum("ok", "at_risk", "breached"),
         solved_at=TS,
         spam=BOOL,
+        survey={
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "stage": STR,
+                "send_at": TS,
+                "sent_at": TS,
+                "answer": {"type": "string", "nullable": True, "enum": ["yes", "no", None]},
+                "answered_at": TS,
+            },
+        },
     ),
     "Attachment": obj(
         filename=STR,

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from chalicelib.domain.canned import CannedTemplate, Feedback
 from chalicelib.domain.errors import Conflict
+from chalicelib.domain.survey import survey_of
 from chalicelib.domain.ticket_changes import is_spam
 from chalicelib.domain.tickets import Event, Message, Ticket
 from chalicelib.services.desk_ports import HeldMail
@@ -39,11 +40,26 @@ def ticket_json(t: Ticket) -> dict[str, Any]:
         "first_response_due": _iso(t.first_response_due),
         "first_responded_at": _iso(t.first_responded_at),
         "next_response_due": _iso(t.next_response_due),
+        "response_due": _iso(t.response_due),
         "resolution_due": _iso(t.resolution_due),
         "customer_waiting_since": _iso(t.customer_waiting_since),
         "sla_state": t.sla_state,
         "solved_at": _iso(t.solved_at),
         "spam": is_spam(t),
+        "survey": _survey(t),
+    }
+
+
+def _survey(t: Ticket) -> dict[str, Any] | None:
+    survey = survey_of(t)
+    if survey is None:
+        return None
+    return {
+        "stage": survey.stage.value,
+        "send_at": _iso(survey.send_at),
+        "sent_at": _iso(survey.sent_at),
+        "answer": survey.answer.value if survey.answer else None,
+        "answered_at": _iso(survey.answered_at),
     }
 
 

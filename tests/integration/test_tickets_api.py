@@ -366,3 +366,16 @@ def test_every_api_route_is_401_without_a_token(client: Any, method: str, path: 
     concrete = concrete.replace("{token_id}", "t1")
     response = getattr(client.http, method.lower())(concrete)
     assert response.status_code == 401
+
+
+def test_ticket_json_names_the_deadline_being_worked_against_and_the_survey(
+    helpdesk: Helpdesk, api: Api
+) -> None:
+    helpdesk.deliver(make_mail())
+    ticket = api.get("/api/tickets/1001").json_body["ticket"]
+    assert ticket["response_due"] == ticket["first_response_due"] is not None
+    assert ticket["survey"] is None
+    api.post("/api/tickets/1001/replies", {"body": "Fixed.", "status": "solved"})
+    solved = api.get("/api/tickets/1001").json_body["ticket"]
+    assert solved["response_due"] is None
+    assert solved["survey"]["stage"] == "planned" and solved["survey"]["answer"] is None
