@@ -16,6 +16,7 @@ from moto.server import ThreadedMotoServer
 
 from chalicelib import bootstrap
 from chalicelib.config import Settings
+from local import moto_patch
 from local.api_server import ApiServer, apply_environment, chalice_config, function_settings
 from local.clock import LocalClock
 from local.firing import ScheduleRunner, Ticker
@@ -84,6 +85,7 @@ class Stack:
                 log.info("stopped %s", name)
 
     def _start_aws(self) -> None:
+        moto_patch.apply()  # moto copies the whole table per transaction otherwise
         server = ThreadedMotoServer(
             ip_address=self.settings.host, port=self.settings.aws_port, verbose=False
         )

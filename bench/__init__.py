@@ -1,0 +1,1 @@
+"""Benchmarks with their stated targets: `python -m bench` (or `make bench`) prints the table."""
