@@ -17,7 +17,7 @@ where no index is keyed by the combination, and only where it drops few items:
     "what needs doing" is one list sorted by due time); this is the one filter that may drop
     many items, and only when asked for. status=new reads the unassigned partition (GSI2 "-",
     or GSI5 with a queue): a new ticket is never assigned, so only unassigned open tickets are
-    filtered out there.
+    filtered out there; "mine" with status=new is empty by definition and reads nothing.
 
 Sort order: work waiting on us (todo) by due time, soonest first; pending by last change,
 oldest first (the longest silence first); solved and closed most recent first.
@@ -66,7 +66,14 @@ class TicketViews:
         self._queues = queues
 
     def page(self, request: ViewRequest, agent: Agent) -> Page:
-        return self._store.query_view(plan(request, agent, self._queues))
+        query = plan(request, agent, self._queues)
+        if (
+            query.kind == PartitionKind.ASSIGNEE
+            and query.value != "-"
+            and query.statuses == (Status.NEW.value,)
+        ):
+            return Page([], None)  # a new ticket is never assigned: nothing to read
+        return self._store.query_view(query)
 
 
 def plan(request: ViewRequest, agent: Agent, queues: tuple[str, ...]) -> ViewQuery:

@@ -379,3 +379,14 @@ def test_ticket_json_names_the_deadline_being_worked_against_and_the_survey(
     solved = api.get("/api/tickets/1001").json_body["ticket"]
     assert solved["response_due"] is None
     assert solved["survey"]["stage"] == "planned" and solved["survey"]["answer"] is None
+
+
+def test_my_new_tickets_are_none_and_cost_no_read(
+    helpdesk: Helpdesk, api: Api, aws_calls: AwsCalls
+) -> None:
+    helpdesk.deliver(make_mail())
+    api.post("/api/tickets/1001/take")
+    api.get("/api/me")  # warm the token cache
+    aws_calls.clear()
+    page = api.get("/api/tickets?view=mine&status=new").json_body
+    assert page["tickets"] == [] and aws_calls.calls == []
