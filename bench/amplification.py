@@ -115,14 +115,14 @@ def run(smoke: bool = False) -> FigureResult:
     result = FigureResult(details=details(measured, len(tickets)))
     for kind in dict.fromkeys(m.combo.kind for m in measured):
         result.add(summary(kind, [m for m in measured if m.combo.kind == kind]))
-    one_query = all(m.calls == "Query" for m in measured)
+    one_query = all(m.calls in ("Query", "") for m in measured)  # "" : answered without a read
     result.add(
         judged(
             FIGURE,
             "Scan calls while serving every view above",
             scans,
             0,
-            f"{scans} (each view one Query: {'yes' if one_query else 'NO'})",
+            f"{scans} (each view at most one Query: {'yes' if one_query else 'NO'})",
         )
     )
     return result
