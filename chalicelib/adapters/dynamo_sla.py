@@ -4,8 +4,7 @@ records reports read by month from the sparse GSI7."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 from chalicelib.adapters import dynamo_items as items
 from chalicelib.adapters.dynamo_table import DynamoTable
@@ -88,36 +87,9 @@ class DynamoSlaStore(DynamoTable):
 
     def sla_records(self, since: datetime, until: datetime) -> list[SlaRecord]:
         """Met and missed deadlines recorded in [since, until), oldest first, by month."""
-        found: list[SlaRecord] = []
-        for period in _months(since, until):
-            found += self._records(period, items.ts(since), items.ts(until))
-        return found
-
-    def _records(self, period: str, low: str, high: str) -> list[SlaRecord]:
-        records: list[SlaRecord] = []
-        start: dict[str, Any] | None = None
-        while True:
-            page = {"ExclusiveStartKey": start} if start else {}
-            found, start = self.query(
-                IndexName="GSI7",
-                KeyConditionExpression="GSI7PK = :p AND GSI7SK BETWEEN :low AND :high",
-                values={":p": period, ":low": low, ":high": high},
-                **page,
-            )
-            records += [_record(i) for i in found]
-            if start is None:
-                return records
+        return [_record(i) for i in self.by_month("SLA", since, until)]
 
 
 def _record(item: items.Item) -> SlaRecord:
     number = int(item["PK"].split("#", 1)[1])
     return SlaRecord.from_data(items.event_from_item(item).data, ticket=number)
-
-
-def _months(since: datetime, until: datetime) -> list[str]:
-    first, last = since.astimezone(UTC), until.astimezone(UTC)
-    year, month, periods = first.year, first.month, []
-    while (year, month) <= (last.year, last.month):
-        periods.append(f"SLA#{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return periods

@@ -140,31 +140,4 @@ class DynamoSurveyStore(DynamoDesk):
         )
 
     def csat_records(self, since: datetime, until: datetime) -> list[CsatRecord]:
-        found: list[CsatRecord] = []
-        for period in _months(since, until):
-            found += self._records(period, items.ts(since), items.ts(until))
-        return found
-
-    def _records(self, period: str, low: str, high: str) -> list[CsatRecord]:
-        records: list[CsatRecord] = []
-        start: dict[str, Any] | None = None
-        while True:
-            page = {"ExclusiveStartKey": start} if start else {}
-            found, start = self.query(
-                IndexName="GSI7",
-                KeyConditionExpression="GSI7PK = :p AND GSI7SK BETWEEN :low AND :high",
-                values={":p": period, ":low": low, ":high": high},
-                **page,
-            )
-            records += [record_from_item(i) for i in found]
-            if start is None:
-                return records
-
-
-def _months(since: datetime, until: datetime) -> list[str]:
-    first, last = since.astimezone(UTC), until.astimezone(UTC)
-    year, month, periods = first.year, first.month, []
-    while (year, month) <= (last.year, last.month):
-        periods.append(f"CSAT#{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return periods
+        return [record_from_item(i) for i in self.by_month("CSAT", since, until)]

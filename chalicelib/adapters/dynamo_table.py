@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +32,20 @@ def _dynamo_safe(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_dynamo_safe(v) for v in value]
     return value
+
+
+def months(prefix: str, since: datetime, until: datetime) -> list[str]:
+    """The month partitions `<prefix>#yyyy-mm` a period touches, in UTC."""
+    first, last = since.astimezone(UTC), until.astimezone(UTC)
+    year, month, periods = first.year, first.month, []
+    while (year, month) <= (last.year, last.month):
+        periods.append(f"{prefix}#{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return periods
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 class Cancelled:
@@ -121,6 +136,26 @@ class DynamoTable:
             kwargs["ExpressionAttributeValues"] = to_attr(values)
         response = self.call("query", TableName=self._table, **kwargs)
         return [from_attr(i) for i in response.get("Items", [])], response.get("LastEvaluatedKey")
+
+    def by_month(self, prefix: str, since: datetime, until: datetime) -> list[Item]:
+        """Items of the sparse GSI7 (`<prefix>#<yyyy-mm>` → `<at>#…`) in [since, until]: one
+        Query a month, every page, oldest first."""
+        low, high = _iso(since), _iso(until)
+        found: list[Item] = []
+        for period in months(prefix, since, until):
+            start: dict[str, Any] | None = None
+            while True:
+                page = {"ExclusiveStartKey": start} if start else {}
+                items, start = self.query(
+                    IndexName="GSI7",
+                    KeyConditionExpression="GSI7PK = :p AND GSI7SK BETWEEN :low AND :high",
+                    values={":p": period, ":low": low, ":high": high},
+                    **page,
+                )
+                found += items
+                if start is None:
+                    break
+        return found
 
     def call(self, operation: str, **kwargs: Any) -> Any:
         try:

@@ -32,6 +32,10 @@ class Routing:
     def own_addresses(self) -> frozenset[str]:
         return frozenset({*self.addresses, *(q.address for q in self.queues.values())})
 
+    def queue_named(self, name: str) -> Queue:
+        """A ticket's queue; one renamed away since falls back to the default queue."""
+        return self.queues.get(name) or self.queues[self.default_queue]
+
     def queue_for(self, address: str) -> Queue:
         name = self.addresses.get(normalise(address), self.default_queue)
         return self.queues[name]

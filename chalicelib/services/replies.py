@@ -133,10 +133,7 @@ class ReplyService:
     def _compose(
         self, ticket: Ticket, agent: Agent, body: str, cc: tuple[str, ...], now: datetime
     ) -> tuple[Message, OutgoingMail]:
-        queue = (
-            self._routing.queues.get(ticket.queue)
-            or self._routing.queues[self._routing.default_queue]
-        )
+        queue = self._routing.queue_named(ticket.queue)
         rendered = self._renderer.render_mail(
             "reply", ticket.language, _context(ticket, agent, body, self._name)
         )

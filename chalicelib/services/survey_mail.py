@@ -134,5 +134,4 @@ class SurveyMail:
         )
 
     def _queue(self, ticket: Ticket) -> Queue:
-        queues = self._routing.queues
-        return queues.get(ticket.queue) or queues[self._routing.default_queue]
+        return self._routing.queue_named(ticket.queue)
