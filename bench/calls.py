@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -84,9 +85,11 @@ class Lifecycle:
         return Done("" if fired.get("outcome") == "warning" else f"the firing was {fired}")
 
     def agent_reply(self, status: str = "pending") -> Done:
+        """As the UI sends it: with an Idempotency-Key (one conditional PutItem more)."""
         body = json.dumps({"body": "Thank you, the invoice is corrected.", "status": status})
         path = f"/api/tickets/{self.ticket}/replies"
-        return _status(self.desk.request("POST", path, self.token, body), 201)
+        key = {"Idempotency-Key": uuid.uuid4().hex}
+        return _status(self.desk.request("POST", path, self.token, body, extra=key), 201)
 
     def customer_reply(self) -> Done:
         ours = self._latest_to_requester()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -69,7 +70,10 @@ class Lifecycle:
         path = f"/api/tickets/{self.ticket}"
         self.desk.request("GET", path, self.token)  # the agent opens the ticket first
         body = {"body": "Thank you, the corrected invoice is attached.", "status": status}
-        response = self.desk.request("POST", f"{path}/replies", self.token, json.dumps(body))
+        key = {"Idempotency-Key": uuid.uuid4().hex}  # as the UI sends it
+        response = self.desk.request(
+            "POST", f"{path}/replies", self.token, json.dumps(body), extra=key
+        )
         if response.status_code != 201:
             raise RuntimeError(f"agent reply: HTTP {response.status_code} {response.body!r}")
 

@@ -111,10 +111,16 @@ class Desk:
         return result
 
     def request(
-        self, method: str, path: str, token: str, body: str = "", content_type: str = ""
+        self,
+        method: str,
+        path: str,
+        token: str,
+        body: str = "",
+        content_type: str = "",
+        extra: Mapping[str, str] | None = None,
     ) -> Any:
         """One API Gateway request through Chalice's test client, timed like an invocation."""
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers = {**(extra or {}), **({"Authorization": f"Bearer {token}"} if token else {})}
         if body:
             headers["Content-Type"] = content_type or "application/json"
         started = time.perf_counter()

@@ -299,6 +299,7 @@ class Container:
 
     @cached_property
     def replies(self) -> Any:
+        from chalicelib.adapters.dynamo_reply_keys import DynamoReplyClaims
         from chalicelib.services.replies import ReplyService
 
         s = self.settings
@@ -312,6 +313,7 @@ class Container:
             routing=s.routing,
             helpdesk_name=s.helpdesk_name,
             region=s.region,
+            claims=self._table(DynamoReplyClaims),
         )
 
     @cached_property

@@ -6,6 +6,7 @@ TICKET#<n> / MSG#<id>            a message of its thread (inbound, outbound, not
 TICKET#<n> / EVT#<at>#<k>        one entry of its event log
 MSGID#<message-id> / MSGID       threading index: a Message-ID we saw or sent → ticket
 MAIL#<ses message id> / MAIL     what became of one SES delivery (idempotency)
+REPLYKEY#<digest> / REPLYKEY     an agent's reply Idempotency-Key and how far it got (TTL)
 QUARANTINE / <at>#<mail id>      held mail with its reason
 RATE#<address> / <yyyy-mm-dd>    acknowledgements sent to one address per hour and day (TTL)
 COUNTER / TICKET                 the last ticket number handed out
@@ -175,11 +176,14 @@ def ticket_from_item(item: Item) -> Ticket:
     )
 
 
+def message_key(number: int, message_id: str) -> Item:
+    return {"PK": ticket_pk(number), "SK": f"MSG#{message_id}"}
+
+
 def message_to_item(message: Message) -> Item:
     return _compact(
         {
-            "PK": ticket_pk(message.ticket_number),
-            "SK": f"MSG#{message.id}",
+            **message_key(message.ticket_number, message.id),
             "type": "message",
             "id": message.id,
             "kind": message.kind.value,

@@ -37,6 +37,10 @@ class DynamoTicketStore(DynamoTable):
         item = self.get(items.mail_key(mail_id))
         return items.record_from_item(item) if item else None
 
+    def get_message(self, number: int, message_id: str) -> Message | None:
+        item = self.get(items.message_key(number, message_id))
+        return items.message_from_item(item) if item else None
+
     def find_threads(self, message_ids: Sequence[str], numbers: Iterable[int]) -> ThreadLookup:
         wanted = list(dict.fromkeys(numbers))
         keys = [items.msgid_key(m) for m in dict.fromkeys(message_ids)]

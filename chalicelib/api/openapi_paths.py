@@ -10,10 +10,12 @@ from chalicelib.api.openapi_spec import (
     array,
     enum,
     error,
+    header,
     obj,
     op,
     path_param,
     query,
+    ref,
 )
 
 _NUMBER = path_param("number", {"type": "integer", "minimum": 1})
@@ -25,6 +27,33 @@ _PAGE = [
     query("cursor", STR, "the `cursor` of the previous page (opaque)"),
 ]
 _STATUS = enum("pending", "open", "solved")
+
+_REPLY = op(
+    "Reply to the customer by email",
+    "tickets",
+    (201, "ReplyResult"),
+    params=[
+        _NUMBER,
+        header(
+            "Idempotency-Key",
+            {"type": "string", "minLength": 1, "maxLength": 255},
+            "one per reply (e.g. a UUID): a repeated request never mails the customer twice; "
+            "the same key with a different reply is a 400",
+        ),
+    ],
+    body=obj(
+        body={"type": "string", "description": "plain text; may be empty with template_id"},
+        cc={"type": "array", "items": STR, "maxItems": 10},
+        template_id=STR,
+        status=_STATUS,
+    ),
+    errors=(404, 409),
+)
+_REPLY["responses"]["200"] = {
+    "description": "A repeat of an earlier request with the same Idempotency-Key: the reply "
+    "made then, nothing sent again (header Idempotent-Replayed: true)",
+    "content": {"application/json": {"schema": ref("ReplyResult")}},
+}
 
 TICKETS: dict[str, dict[str, Schema]] = {
     "/api/tickets": {
@@ -71,21 +100,7 @@ TICKETS: dict[str, dict[str, Schema]] = {
             errors=(404, 409),
         ),
     },
-    "/api/tickets/{number}/replies": {
-        "post": op(
-            "Reply to the customer by email",
-            "tickets",
-            (201, "ReplyResult"),
-            params=[_NUMBER],
-            body=obj(
-                body={"type": "string", "description": "plain text; may be empty with template_id"},
-                cc={"type": "array", "items": STR, "maxItems": 10},
-                template_id=STR,
-                status=_STATUS,
-            ),
-            errors=(404, 409),
-        )
-    },
+    "/api/tickets/{number}/replies": {"post": _REPLY},
     "/api/tickets/{number}/notes": {
         "post": op(
             "Add an internal note (never emailed)",

@@ -260,6 +260,16 @@ def path_param(name: str, schema: Schema | None = None) -> Schema:
     return {"name": name, "in": "path", "required": True, "schema": schema or STR}
 
 
+def header(name: str, schema: Schema, description: str) -> Schema:
+    return {
+        "name": name,
+        "in": "header",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
 def query(name: str, schema: Schema, description: str) -> Schema:
     return {
         "name": name,

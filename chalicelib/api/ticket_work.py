@@ -12,6 +12,7 @@ from chalicelib.api.ticket_json import current_as_json, message_json, ticket_jso
 from chalicelib.api.tickets import ticket_number
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.services.replies import ReplyRequest
+from chalicelib.services.reply_keys import HEADER, parse_key
 
 bp = Blueprint(__name__)
 
@@ -27,9 +28,12 @@ def reply(number: str) -> Response:
         template_id=field(body, "template_id", str),
         status=field(body, "status", str),
     )
-    sent = bootstrap.container().replies.reply(ticket_number(number), agent, request)
+    key = parse_key(bp.current_request.headers.get(HEADER))
+    sent = bootstrap.container().replies.reply(ticket_number(number), agent, request, key)
     return json_response(
-        {"ticket": ticket_json(sent.ticket), "message": message_json(sent.message)}, 201
+        {"ticket": ticket_json(sent.ticket), "message": message_json(sent.message)},
+        200 if sent.replayed else 201,
+        {"Idempotent-Replayed": "true"} if sent.replayed else None,
     )
 
 

@@ -177,6 +177,10 @@ class TicketStore(Protocol):
 
     def get_mail_record(self, mail_id: str) -> MailRecord | None: ...
 
+    def get_message(self, number: int, message_id: str) -> Message | None:
+        """One message of a ticket's thread, by its id there (not its Message-ID header)."""
+        ...
+
     def find_threads(self, message_ids: Sequence[str], numbers: Iterable[int]) -> ThreadLookup:
         """Tickets of these Message-IDs and these ticket numbers, in as few reads as possible."""
         ...

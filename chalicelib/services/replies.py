@@ -4,35 +4,31 @@ Replies come from the address of the ticket's current queue (`[queues.X] address
 transfer to Billing the customer hears from billing@, and a second-line queue configured with
 support@ keeps answering from support@. The thread does not depend on the From address: the
 subject keeps the ticket tag and References carry the ids the customer's mail program knows.
+
+With an `Idempotency-Key` (services/reply_keys.py) a repeated request answers with the reply
+already made, finishes recording one that was sent, or waits for one being sent; it never mails
+the customer a second copy.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Protocol
 
 from chalicelib.domain import threading
-from chalicelib.domain.addresses import is_valid, normalise
 from chalicelib.domain.agents import Agent
-from chalicelib.domain.errors import InvalidInput, NotFound, StorageError, TooLarge
-from chalicelib.domain.language import text_direction
+from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, StorageError
 from chalicelib.domain.mail import Address
 from chalicelib.domain.routing import Routing
 from chalicelib.domain.survey import note_solver
-from chalicelib.domain.ticket_changes import (
-    REPLY_STATUSES,
-    after_agent_reply,
-    ensure_repliable,
-    parse_status,
-)
-from chalicelib.domain.tickets import Event, Message, MessageKind, Party, Status, Ticket
+from chalicelib.domain.ticket_changes import after_agent_reply
+from chalicelib.domain.tickets import Event, Message, MessageKind, Party, Ticket
 from chalicelib.services.messages import new_message_id
 from chalicelib.services.outgoing import our_message_id, sync_after_commit, tagged_subject
 from chalicelib.services.ports import (
     Clock,
+    DuplicateMessage,
     Mailer,
     OutgoingMail,
     Renderer,
@@ -40,32 +36,34 @@ from chalicelib.services.ports import (
     TicketStore,
     VersionConflict,
 )
+from chalicelib.services.reply_drafts import (
+    CannedText,
+    Draft,
+    ReplyRequest,
+    draft_of,
+    mail_context,
+)
+from chalicelib.services.reply_keys import (
+    HEADER,
+    ClaimState,
+    ReplyClaim,
+    ReplyClaims,
+    fingerprint,
+    key_digest,
+)
+
+__all__ = ["Reply", "ReplyRequest", "ReplyService"]
 
 log = logging.getLogger("helpdesk.replies")
 
-MAX_BODY_BYTES = 64 * 1024  # with its HTML twin, well inside DynamoDB's 400 KB item
-MAX_CC = 10
 VERSION_RETRIES = 3
-
-
-@dataclass(frozen=True)
-class ReplyRequest:
-    body: str = ""
-    cc: Sequence[str] = ()
-    template_id: str | None = None
-    status: str | None = None
 
 
 @dataclass(frozen=True)
 class Reply:
     ticket: Ticket
     message: Message
-
-
-class CannedText(Protocol):
-    """What a reply needs from canned templates (services.canned.CannedTemplates has it)."""
-
-    def text_for(self, template_id: str, ticket: Ticket, agent: Agent) -> str: ...
+    replayed: bool = False  # a repeat of an earlier request with the same Idempotency-Key
 
 
 class ReplyService:
@@ -81,6 +79,7 @@ class ReplyService:
         routing: Routing,
         helpdesk_name: str,
         region: str,
+        claims: ReplyClaims | None = None,
     ) -> None:
         self._store = store
         self._mailer = mailer
@@ -91,55 +90,113 @@ class ReplyService:
         self._routing = routing
         self._name = helpdesk_name
         self._region = region
+        self._claims = claims
 
-    def reply(self, number: int, agent: Agent, request: ReplyRequest) -> Reply:
+    def reply(
+        self, number: int, agent: Agent, request: ReplyRequest, key: str | None = None
+    ) -> Reply:
+        """Send and record a reply; with an idempotency `key`, at most once for that key."""
         ticket = self._store.get_ticket(number)
         if ticket is None:
             raise NotFound(f"no ticket {number}")
-        ensure_repliable(ticket)
-        status = parse_status(request.status or Status.PENDING.value, REPLY_STATUSES)
-        cc = self._cc(request.cc, ticket)
-        body = _body(request.body)
-        if request.template_id and not body:
-            body = _body(self._canned.text_for(request.template_id, ticket, agent))
-        if not body:
-            raise InvalidInput("body", "is required (or a template_id to answer with)")
+        draft = draft_of(ticket, agent, request, self._canned, self._routing)
         now = self._clock.now()
-        message, mail = self._compose(ticket, agent, body, cc, now)
-        provider_id = self._mailer.send(mail)
-        ses_id = threading.ses_message_id(provider_id, self._region)
-        sent = replace(message, provider_id=provider_id)
-        log.info("reply sent", extra={"ticket": number, "ses_id": provider_id})
-        extra = [Event(now, "template_used", agent.id, {"template": request.template_id})]
-        events = extra if request.template_id else []
-        return Reply(self._record(ticket, agent, sent, ses_id, (status, cc), events, now), sent)
+        if key is None or self._claims is None:
+            message, mail = self._compose(ticket, agent, draft, now, new_message_id(now))
+            return self._send(ticket, agent, draft, message, mail, None)
+        local_id = new_message_id(now, key_digest(agent.id, key)[:16])
+        message, mail = self._compose(ticket, agent, draft, now, local_id)
+        claim = ReplyClaim(
+            agent=agent.id,
+            key=key,
+            ticket=number,
+            fingerprint=fingerprint(number, request),
+            at=now,
+            local_id=local_id,
+            message_id=mail.message_id or "",
+            claimed_at=now,
+        )
+        held = self._claims.claim(claim)
+        if held is None:
+            return self._send(ticket, agent, draft, message, mail, claim)
+        return self._repeat(ticket, agent, draft, claim, held)
 
-    def _cc(self, values: Sequence[str], ticket: Ticket) -> tuple[str, ...]:
-        if len(values) > MAX_CC:
-            raise InvalidInput("cc", f"at most {MAX_CC} addresses")
-        addresses = []
-        for value in values:
-            if not isinstance(value, str) or any(c in value for c in "\r\n"):
-                raise InvalidInput("cc", "one address per entry, without line breaks")
-            address = normalise(value)
-            if not is_valid(address):
-                raise InvalidInput("cc", f"{value!r} is not an email address")
-            if address in self._routing.own_addresses:
-                raise InvalidInput("cc", f"{address} is one of the helpdesk's own addresses")
-            addresses.append(address)
-        known = {ticket.requester.email, ticket.reply_to}
-        return tuple(a for a in dict.fromkeys(addresses) if a not in known)
+    def _repeat(
+        self, ticket: Ticket, agent: Agent, draft: Draft, claim: ReplyClaim, held: ReplyClaim
+    ) -> Reply:
+        """The key was used before: answer, finish or resend that reply; never a second one."""
+        if held.fingerprint != claim.fingerprint:
+            raise InvalidInput(HEADER, "was used for another reply: a new reply needs a new key")
+        recorded = self._store.get_message(ticket.number, held.local_id)
+        if recorded is not None:
+            return Reply(ticket, recorded, replayed=True)
+        message, mail = self._compose(ticket, agent, draft, held.at, held.local_id, held.message_id)
+        if held.state is ClaimState.SENT and held.provider_id:
+            sent = replace(message, provider_id=held.provider_id)
+            log.info("reply sent before, recording it", extra={"ticket": ticket.number})
+            return Reply(self._recorded(ticket, agent, sent, draft), sent, replayed=True)
+        if not held.stale(claim.claimed_at):
+            raise Conflict(f"this reply ({HEADER}) is being sent; ask again in a minute")
+        retry = replace(held, claimed_at=claim.claimed_at)
+        if not self._claims or not self._claims.take_over(retry, held):
+            raise Conflict(f"this reply ({HEADER}) is being sent; ask again in a minute")
+        log.warning("reply claim was stale, sending", extra={"ticket": ticket.number})
+        return self._send(ticket, agent, draft, message, mail, retry)
+
+    def _send(
+        self,
+        ticket: Ticket,
+        agent: Agent,
+        draft: Draft,
+        message: Message,
+        mail: OutgoingMail,
+        claim: ReplyClaim | None,
+    ) -> Reply:
+        try:
+            provider_id = self._mailer.send(mail)
+        except StorageError:  # SES answered with an error: nothing went out
+            self._forget(claim)
+            raise
+        sent = replace(message, provider_id=provider_id)
+        log.info("reply sent", extra={"ticket": ticket.number, "ses_id": provider_id})
+        try:
+            return Reply(self._recorded(ticket, agent, sent, draft), sent)
+        except StorageError:
+            self._remember_sent(claim, provider_id)
+            raise
+
+    def _forget(self, claim: ReplyClaim | None) -> None:
+        if claim is None or self._claims is None:
+            return
+        try:
+            self._claims.release(claim)
+        except StorageError:  # it goes stale instead, and a retry after that sends
+            log.exception("reply claim not released", extra={"ticket": claim.ticket})
+
+    def _remember_sent(self, claim: ReplyClaim | None, provider_id: str) -> None:
+        """Sent but not recorded: the repeat with the same key records it without sending."""
+        if claim is None or self._claims is None:
+            return
+        try:
+            self._claims.save(replace(claim, state=ClaimState.SENT, provider_id=provider_id))
+        except StorageError:
+            log.exception("reply claim not marked sent", extra={"ticket": claim.ticket})
 
     def _compose(
-        self, ticket: Ticket, agent: Agent, body: str, cc: tuple[str, ...], now: datetime
+        self,
+        ticket: Ticket,
+        agent: Agent,
+        draft: Draft,
+        now: datetime,
+        local_id: str,
+        message_id: str | None = None,
     ) -> tuple[Message, OutgoingMail]:
         queue = self._routing.queue_named(ticket.queue)
         rendered = self._renderer.render_mail(
-            "reply", ticket.language, _context(ticket, agent, body, self._name)
+            "reply", ticket.language, mail_context(ticket, agent, draft.body, self._name)
         )
-        local_id = new_message_id(now)
-        message_id = our_message_id("reply", ticket, local_id, queue.address)
-        all_cc = tuple(dict.fromkeys((*ticket.cc, *cc)))
+        message_id = message_id or our_message_id("reply", ticket, local_id, queue.address)
+        all_cc = tuple(dict.fromkeys((*ticket.cc, *draft.cc)))
         mail = OutgoingMail(
             sender=Address(queue.address, self._name),
             to=(Address(ticket.customer_address, ticket.requester.name),),
@@ -168,30 +225,24 @@ class ReplyService:
         )
         return message, mail
 
-    def _record(
-        self,
-        ticket: Ticket,
-        agent: Agent,
-        message: Message,
-        ses_id: str,
-        wanted: tuple[Status, tuple[str, ...]],
-        extra: list[Event],
-        now: datetime,
-    ) -> Ticket:
+    def _recorded(self, ticket: Ticket, agent: Agent, sent: Message, draft: Draft) -> Ticket:
         """Write what was sent; a concurrent change is re-read and re-applied, never re-sent."""
-        status, cc = wanted
-        replied = Event(now, "replied", agent.id, {"message": message.id, "ses_id": ses_id})
+        at = sent.created_at
+        ses_id = threading.ses_message_id(sent.provider_id or "", self._region)
+        replied = Event(at, "replied", agent.id, {"message": sent.id, "ses_id": ses_id})
+        used = [Event(at, "template_used", agent.id, {"template": draft.template_id})]
+        extra = used if draft.template_id else []
         for _ in range(VERSION_RETRIES):
             after, events = after_agent_reply(
-                ticket, at=now, actor=agent.id, status=status, cc=cc, thread_id=ses_id
+                ticket, at=at, actor=agent.id, status=draft.status, cc=draft.cc, thread_id=ses_id
             )
             after = note_solver(ticket, after, agent)  # the survey names who solved it
-            after, sla_events = self._sla.plan(ticket, after, now)
+            after, sla_events = self._sla.plan(ticket, after, at)
             try:
                 self._store.append_message(
                     ticket=after,
                     expected_version=ticket.version,
-                    message=message,
+                    message=sent,
                     events=[replied, *events, *extra, *sla_events],
                     record=None,
                     index_ids=[ses_id],
@@ -202,30 +253,9 @@ class ReplyService:
                     break
                 ticket = fresh
                 continue
+            except DuplicateMessage:  # a concurrent repeat of the same key recorded it first
+                return self._store.get_ticket(ticket.number) or ticket
             sync_after_commit(self._sla, ticket, after)
             return after
         log.error("reply sent but not recorded", extra={"ticket": ticket.number, "ses": ses_id})
         raise StorageError(f"the reply to {ticket.tag} was sent but could not be recorded")
-
-
-def _body(text: str) -> str:
-    body = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    if len(body.encode("utf-8")) > MAX_BODY_BYTES:
-        raise TooLarge(f"body over {MAX_BODY_BYTES} bytes")
-    return body
-
-
-def _context(ticket: Ticket, agent: Agent, body: str, helpdesk_name: str) -> dict[str, object]:
-    paragraphs = [p.split("\n") for p in body.split("\n\n") if p.strip()]
-    return {
-        "customer_name": ticket.requester.name,
-        "ticket_tag": ticket.tag,
-        "subject": ticket.subject,
-        "body": body,
-        "paragraphs": paragraphs,
-        "agent_name": agent.name,
-        "agent_title": agent.title,
-        "helpdesk_name": helpdesk_name,
-        "direction": text_direction(ticket.language),
-        "language": ticket.language,
-    }

@@ -25,8 +25,10 @@ export function forgetToken() {
   window.sessionStorage.removeItem(TOKEN_KEY);
 }
 
-export async function call(method, path, body) {
-  const headers = { Accept: "application/json", Authorization: `Bearer ${token() || ""}` };
+export async function call(method, path, body, extraHeaders = {}) {
+  const headers = {
+    ...extraHeaders, Accept: "application/json", Authorization: `Bearer ${token() || ""}`,
+  };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
   try {
@@ -44,10 +46,17 @@ export async function call(method, path, body) {
 }
 
 export const get = (path) => call("GET", path);
-export const post = (path, body = {}) => call("POST", path, body);
+export const post = (path, body = {}, headers = {}) => call("POST", path, body, headers);
 export const patch = (path, body) => call("PATCH", path, body);
 
 export function query(params) {
   const pairs = Object.entries(params).filter(([, v]) => v !== null && v !== undefined && v !== "");
   return new URLSearchParams(pairs).toString();
+}
+
+// One per reply draft: a retried send (double click, lost answer) never mails the customer twice.
+export function idempotencyKey() {
+  if (window.crypto.randomUUID) return window.crypto.randomUUID();
+  const bytes = window.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -1,7 +1,7 @@
 "use strict";
 // One ticket: its thread, the reply and note boxes, and the controls that change it.
 
-import { get, patch, post } from "./api.js";
+import { get, idempotencyKey, patch, post } from "./api.js";
 import { announce, el, field, hideNotice, select, showNotice, timeEl, uid, when } from "./dom.js";
 import { reportError } from "./errors.js";
 import { agentName, dueEl, person } from "./lists.js";
@@ -202,8 +202,16 @@ function replyForm(ticket, templates) {
       status: form.elements.namedItem("status").value,
       template_id: form.dataset.templateId,
     };
+    // The same draft sent again keeps its key: the server answers with the reply made then.
+    const asked = JSON.stringify(data);
+    if (form.dataset.asked !== asked) {
+      form.dataset.asked = asked;
+      form.dataset.key = idempotencyKey();
+    }
     act(form, async () => {
-      await post(`tickets/${ticket.number}/replies`, data);
+      await post(`tickets/${ticket.number}/replies`, data, { "Idempotency-Key": form.dataset.key });
+      delete form.dataset.asked;
+      delete form.dataset.key;
       form.reset();
     }, "Reply sent");
   });

@@ -137,6 +137,39 @@ def test_bad_input_an_oversized_reply_and_a_lost_network_get_clear_messages(
     ]
 
 
+def test_a_reply_whose_answer_was_lost_is_sent_again_without_a_second_mail(
+    page: Page, desk: Desk
+) -> None:
+    """The request reaches the helpdesk, the answer never reaches the phone: the agent presses
+    Send again, and the customer still gets one mail."""
+    mail = desk.mail(f"Lost answers {uuid.uuid4().hex[:6]}")
+    number = desk.ticket_of(mail.address)["number"]
+    sign_in(page, desk, f"#/ticket/{number}")
+    lost: list[str] = []
+
+    def deliver_but_lose_the_answer(route: Any) -> None:
+        if lost:
+            route.continue_()
+            return
+        lost.append(route.request.headers.get("idempotency-key", ""))
+        route.fetch()  # the helpdesk gets it and sends the mail
+        route.abort("connectionreset")
+
+    page.route("**/api/tickets/*/replies", deliver_but_lose_the_answer)
+    page.get_by_label("Message to the customer").fill("The refund is on its way.")
+    send = page.get_by_role("button", name="Send reply")
+    send.click()
+    expect(page.get_by_role("alert")).to_contain_text("Network error")
+    send.click()
+    expect(page.locator(".msg-outbound")).to_contain_text("The refund is on its way.")
+
+    assert lost and lost[0]
+    replies = [m for m in desk.outbox() if "refund is on its way" in m["text"]]
+    assert len(replies) == 1
+    thread = desk.api("GET", f"/api/tickets/{number}")["thread"]
+    assert [m["kind"] for m in thread].count("outbound") == 1
+
+
 def test_a_wrong_or_revoked_token_returns_to_the_sign_in_form_with_a_message(
     page: Page, desk: Desk
 ) -> None:

@@ -138,7 +138,14 @@ class Api:
             "Content-Type": "application/json",
         }
 
-    def call(self, method: str, path: str, body: Any = None, token: str | None = None) -> Any:
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
         import json
 
         raw = (
@@ -147,7 +154,7 @@ class Api:
             else (json.dumps(body) if body is not None else None)
         )
         return getattr(self.client.http, method.lower())(
-            path, headers=self.headers(token), body=raw
+            path, headers=self.headers(token) | (headers or {}), body=raw
         )
 
     def get(self, path: str, **kw: Any) -> Any:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.domain.errors import StorageError
 from chalicelib.domain.threading import ses_message_id
 from chalicelib.services.ports import OutgoingMail
 from tests.helpers import make_mail, sent_mail
@@ -427,3 +428,159 @@ def test_bad_transfers_are_400(
     number = mail_in(helpdesk)
     response = api.post(f"/api/tickets/{number}/transfer", body)
     assert response.status_code == 400 and response.json_body["field"] == field
+
+
+# -- a retried reply (Idempotency-Key) ---------------------------------------------------------
+
+
+def keyed(key: str) -> dict[str, str]:
+    return {"Idempotency-Key": key}
+
+
+def outbound(helpdesk: Helpdesk, number: int) -> list[dict[str, Any]]:
+    return [m for m in helpdesk.messages(number) if m["kind"] == "outbound"]
+
+
+def test_a_repeated_reply_with_its_key_mails_once_and_answers_the_same(
+    helpdesk: Helpdesk, api: Api, aws_calls: AwsCalls
+) -> None:
+    number = mail_in(helpdesk)
+    path, body = f"/api/tickets/{number}/replies", {"body": "Done.", "status": "solved"}
+    api.get("/api/me")
+    aws_calls.clear()
+    first = api.post(path, body, headers=keyed("6f1c2a9e-draft-1"))
+    assert first.status_code == 201, first.json_body
+    assert aws_calls.of("dynamodb") == ["GetItem", "PutItem", "TransactWriteItems"]
+    sent = len(helpdesk.sent())
+    helpdesk.clock.advance(seconds=5)
+    again = api.post(path, body, headers=keyed("6f1c2a9e-draft-1"))
+    assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.json_body["message"] == first.json_body["message"]
+    assert len(helpdesk.sent()) == sent and len(outbound(helpdesk, number)) == 1
+    assert helpdesk.ticket(number).status == "solved"
+
+
+def test_a_key_is_one_reply_and_keys_are_per_agent(
+    helpdesk: Helpdesk, api: Api, mikko: Api
+) -> None:
+    number = mail_in(helpdesk)
+    path = f"/api/tickets/{number}/replies"
+    assert api.post(path, {"body": "One."}, headers=keyed("k-1")).status_code == 201
+    other = api.post(path, {"body": "Two."}, headers=keyed("k-1"))
+    assert other.status_code == 400 and other.json_body["field"] == "Idempotency-Key"
+    assert mikko.post(path, {"body": "Two."}, headers=keyed("k-1")).status_code == 201
+    assert api.post(path, {"body": "Two."}, headers=keyed("k-2")).status_code == 201
+    said = sorted("One." if "One." in m["text"] else "Two." for m in outbound(helpdesk, number))
+    assert said == ["One.", "Two.", "Two."]
+
+
+@pytest.mark.parametrize("key", ["", " ", "x" * 256, "ключ", "a\tb"])
+def test_a_malformed_key_is_400_and_sends_nothing(helpdesk: Helpdesk, api: Api, key: str) -> None:
+    number = mail_in(helpdesk)
+    before = len(helpdesk.sent())
+    response = api.post(f"/api/tickets/{number}/replies", {"body": "x"}, headers=keyed(key))
+    assert response.status_code == 400 and response.json_body["field"] == "Idempotency-Key"
+    assert len(helpdesk.sent()) == before
+
+
+def test_a_reply_sent_but_not_recorded_is_recorded_by_its_retry_without_a_second_mail(
+    helpdesk: Helpdesk, api: Api
+) -> None:
+    number = mail_in(helpdesk)
+    store = helpdesk.container.desk_store
+    real_append = store.append_message
+    failing = {"left": 1}
+
+    def append_fails_once(**kwargs: Any) -> None:
+        if failing["left"]:
+            failing["left"] -= 1
+            raise StorageError("DynamoDB transact_write_items failed: throttled")
+        real_append(**kwargs)
+
+    store.append_message = append_fails_once
+    path = f"/api/tickets/{number}/replies"
+    failed = api.post(path, {"body": "Done."}, headers=keyed("draft-7"))
+    assert failed.status_code == 503 and outbound(helpdesk, number) == []
+    sent = len(helpdesk.sent())
+    retried = api.post(path, {"body": "Done."}, headers=keyed("draft-7"))
+    assert retried.status_code == 200 and retried.headers["Idempotent-Replayed"] == "true"
+    assert len(helpdesk.sent()) == sent
+    [message] = outbound(helpdesk, number)
+    assert f"<{message['message_id']}>" == helpdesk.sent()[-1]["Message-ID"]
+    assert helpdesk.ticket(number).thread_ids[-1] == ses_message_id(
+        message["provider_id"], "eu-west-1"
+    )
+    assert helpdesk.ticket(number).status == "pending"
+
+
+def test_a_reply_ses_refused_can_be_retried_with_the_same_key(helpdesk: Helpdesk, api: Api) -> None:
+    number = mail_in(helpdesk)
+    real = helpdesk.container.mailer
+
+    class RefusesOnce:
+        refused = False
+
+        def send(self, mail: OutgoingMail) -> str:
+            if not self.refused:
+                self.refused = True
+                raise StorageError("SES send failed: Throttling")
+            return str(real.send(mail))
+
+    helpdesk.container.__dict__["mailer"] = RefusesOnce()
+    path = f"/api/tickets/{number}/replies"
+    assert api.post(path, {"body": "Done."}, headers=keyed("draft-8")).status_code == 503
+    assert api.post(path, {"body": "Done."}, headers=keyed("draft-8")).status_code == 201
+    assert len(outbound(helpdesk, number)) == 1
+
+
+def test_a_reply_still_being_sent_is_409_until_its_claim_goes_stale(
+    helpdesk: Helpdesk, api: Api
+) -> None:
+    number = mail_in(helpdesk)
+    real = helpdesk.container.mailer
+    path = f"/api/tickets/{number}/replies"
+    answers: list[Any] = []
+
+    class SlowSes:
+        """While SES is busy with the first request, the client sends it again."""
+
+        def send(self, mail: OutgoingMail) -> str:
+            if not answers:
+                answers.append(api.post(path, {"body": "Done."}, headers=keyed("draft-9")))
+            return str(real.send(mail))
+
+    helpdesk.container.__dict__["mailer"] = SlowSes()
+    assert api.post(path, {"body": "Done."}, headers=keyed("draft-9")).status_code == 201
+    assert answers[0].status_code == 409 and "being sent" in answers[0].json_body["message"]
+    assert len(outbound(helpdesk, number)) == 1
+
+
+def test_a_reply_whose_sender_died_is_sent_again_after_a_minute_with_the_same_message_id(
+    helpdesk: Helpdesk, api: Api
+) -> None:
+    """SES took the mail and the function was killed before it heard back (a timeout): the
+    claim says "sending" and nobody can know more. A repeat within the minute is 409; after
+    it, the repeat sends again under the same Message-ID, so mail programs see one message."""
+    number = mail_in(helpdesk)
+    real = helpdesk.container.mailer
+
+    class DiesAfterSes:
+        died = False
+
+        def send(self, mail: OutgoingMail) -> str:
+            provider_id = str(real.send(mail))
+            if not self.died:
+                self.died = True
+                raise TimeoutError("Task timed out after 30.00 seconds")
+            return provider_id
+
+    helpdesk.container.__dict__["mailer"] = DiesAfterSes()
+    path = f"/api/tickets/{number}/replies"
+    assert api.post(path, {"body": "Done."}, headers=keyed("draft-10")).status_code == 500
+    assert api.post(path, {"body": "Done."}, headers=keyed("draft-10")).status_code == 409
+    helpdesk.clock.advance(seconds=61)
+    again = api.post(path, {"body": "Done."}, headers=keyed("draft-10"))
+    assert again.status_code == 201
+    first, second = helpdesk.sent()[-2:]
+    assert first["Message-ID"] == second["Message-ID"]
+    assert len(outbound(helpdesk, number)) == 1
