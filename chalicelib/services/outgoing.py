@@ -29,11 +29,13 @@ def our_message_id(kind: str, ticket: Ticket, unique: str, from_address: str) ->
     return f"{kind}.{ticket.number}.{unique}@{domain}"
 
 
-def sync_after_commit(sla: SlaPlanner, before: Ticket | None, after: Ticket) -> None:
+def sync_after_commit(
+    sla: SlaPlanner, before: Ticket | None, after: Ticket, budget: int = 2
+) -> None:
     """Schedules after an agent's change is committed (and maybe mailed): a Scheduler failure
     must not answer the agent with an error that invites them to send the reply again.
     The next write of the ticket syncs again; a leftover schedule fires and does nothing."""
     try:
-        sla.sync_schedules(before, after)
+        sla.sync_schedules(before, after, budget)
     except StorageError:
         log.exception("SLA schedules not synced", extra={"ticket": after.number})

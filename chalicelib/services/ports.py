@@ -83,7 +83,9 @@ class SlaPlanner(Protocol):
         self, before: Ticket | None, after: Ticket, at: datetime
     ) -> tuple[Ticket, list[Event]]: ...
 
-    def sync_schedules(self, before: Ticket | None, after: Ticket) -> None: ...
+    def sync_schedules(self, before: Ticket | None, after: Ticket, budget: int = 2) -> None:
+        """`budget`: scheduler calls the caller can spend on deletes that are only tidying."""
+        ...
 
 
 class Metrics(Protocol):

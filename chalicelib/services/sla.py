@@ -43,7 +43,9 @@ class BusinessHoursSla:
             return opened(after, self._policy), []
         return changed(before, after, at, self._policy)
 
-    def sync_schedules(self, before: Ticket | None, after: Ticket) -> None:
+    def sync_schedules(
+        self, before: Ticket | None, after: Ticket, budget: int = CALL_BUDGET
+    ) -> None:
         now = self._clock.now()
         wanted = self._named(after, current_points(after, self._policy))
         had = self._named(before, current_points(before, self._policy)) if before else {}
@@ -53,7 +55,7 @@ class BusinessHoursSla:
         live = {w.deadline for w in running(after)}
         moved = [n for n, p in stale.items() if p.deadline in live]
         ended = [n for n, p in stale.items() if p.deadline not in live]
-        spare = max(0, CALL_BUDGET - len(creates) - len(moved))
+        spare = max(0, budget - len(creates) - len(moved))
         for point in creates:
             self._create(after, point, now)
         for name in [*moved, *ended[:spare]]:

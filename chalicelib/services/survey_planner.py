@@ -7,10 +7,11 @@ without another call in those flows.
 Scheduler calls stay within the budgets. A write that plans the survey (a solve) has ended every
 SLA deadline, so the SLA has nothing to create; its clean-up deletions give way to the survey's
 one CreateSchedule, and those schedules fire once and do nothing (the SLA clock's own rule when
-its budget is spent): a reply that solves makes GetItem, SendEmail, TransactWriteItems and
-CreateSchedule, four calls. A reopen cancels the planned survey in the same write (its schedule,
-if it fires, re-reads the ticket and sends nothing); agents' edits also delete the schedule,
-customer mail does not (its budget of five is spent on the new response deadline).
+its budget is spent): a reply that solves makes GetItem, (the Idempotency-Key's PutItem,)
+SendEmail, TransactWriteItems and CreateSchedule, four or five calls. A reopen cancels the
+planned survey in the same write (its schedule, if it fires, re-reads the ticket and sends
+nothing); agents' edits also delete the schedule, customer mail does not (its budget of five
+is spent on the new response deadline).
 """
 
 from __future__ import annotations
@@ -53,15 +54,15 @@ class SurveyPlanner:
         after, more = survey.plan(before, after, at, self._rules, cal)
         return after, [*events, *more]
 
-    def sync_schedules(self, before: Ticket | None, after: Ticket) -> None:
+    def sync_schedules(self, before: Ticket | None, after: Ticket, budget: int = 2) -> None:
         change = survey.schedule_change(before, after)
         if change.create is not None:
             job = change.create
             created = self._scheduler.create(job.name, job.at, job.payload)
             extra = {"ticket": after.number, "schedule": job.name, "new": created}
             log.info("survey schedule", extra=extra)
-            self._sla.sync_schedules(None, after)  # creates what `after` needs; deletes nothing
+            self._sla.sync_schedules(None, after, budget - 1)  # creates what `after` needs
             return
-        self._sla.sync_schedules(before, after)
+        self._sla.sync_schedules(before, after, budget)
         if change.cancel is not None and self._delete_cancelled:
             self._scheduler.delete(change.cancel)

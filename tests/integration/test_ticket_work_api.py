@@ -105,6 +105,18 @@ def test_a_reply_costs_one_read_one_send_and_one_transaction(
     assert len(aws_calls.of("scheduler")) <= 2  # the SLA clock's deletes of ended deadlines
 
 
+def test_a_keyed_reply_before_any_sla_firing_stays_within_five_calls(
+    helpdesk: Helpdesk, api: Api, aws_calls: AwsCalls
+) -> None:
+    """Both first-response schedules are still there: one is deleted, one left to fire idle."""
+    number = mail_in(helpdesk)
+    api.get("/api/me")
+    aws_calls.clear()
+    api.post(f"/api/tickets/{number}/replies", {"body": "Done."}, headers=keyed("k-calls"))
+    assert aws_calls.of("scheduler") == ["DeleteSchedule"]
+    assert len(aws_calls.calls) == 5, aws_calls.calls
+
+
 @pytest.mark.parametrize(("asked", "status"), [("open", "open"), ("solved", "solved")])
 def test_a_reply_may_keep_it_open_or_solve_it(
     helpdesk: Helpdesk, api: Api, asked: str, status: str
@@ -451,6 +463,7 @@ def test_a_repeated_reply_with_its_key_mails_once_and_answers_the_same(
     first = api.post(path, body, headers=keyed("6f1c2a9e-draft-1"))
     assert first.status_code == 201, first.json_body
     assert aws_calls.of("dynamodb") == ["GetItem", "PutItem", "TransactWriteItems"]
+    assert len(aws_calls.calls) <= 5, aws_calls.calls  # the target of an agent reply
     sent = len(helpdesk.sent())
     helpdesk.clock.advance(seconds=5)
     again = api.post(path, body, headers=keyed("6f1c2a9e-draft-1"))

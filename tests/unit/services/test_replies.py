@@ -61,7 +61,7 @@ class Sla:
     ) -> tuple[Ticket, list[Event]]:
         return after, [Event(at, "sla_planned", "system")]
 
-    def sync_schedules(self, before: Ticket | None, after: Ticket) -> None:
+    def sync_schedules(self, before: Ticket | None, after: Ticket, budget: int = 2) -> None:
         self.synced.append((before, after))
 
 

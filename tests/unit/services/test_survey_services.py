@@ -56,14 +56,16 @@ class Sla:
 
     def __init__(self) -> None:
         self.synced: list[tuple[Ticket | None, Ticket]] = []
+        self.budgets: list[int] = []
 
     def plan(
         self, before: Ticket | None, after: Ticket, at: datetime
     ) -> tuple[Ticket, list[Event]]:
         return after, []
 
-    def sync_schedules(self, before: Ticket | None, after: Ticket) -> None:
+    def sync_schedules(self, before: Ticket | None, after: Ticket, budget: int = 2) -> None:
         self.synced.append((before, after))
+        self.budgets.append(budget)
 
 
 class Renderer:
@@ -181,7 +183,7 @@ def test_a_solve_costs_one_scheduler_call_and_asks_the_sla_to_delete_nothing() -
     after, events = plan.plan(before, replace(before, status=Status.SOLVED), SOLVED)
     plan.sync_schedules(before, after)
     assert scheduler.calls == [("create", "survey-1001-20261123T080000-send")]
-    assert sla.synced == [(None, after)]
+    assert sla.synced == [(None, after)] and sla.budgets == [1]  # the survey spent one
     assert [e.kind for e in events] == ["survey_planned"]
 
 
