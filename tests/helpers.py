@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Any
 
+from chalicelib.domain.tickets import Party, Priority, Status, Ticket
 from local.ses_events import new_mail_id, ses_event
 
 FUNCTION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:helpdesk-local-inbound-email"
@@ -77,3 +79,19 @@ def sent_mail(aws: Mapping[str, Any]) -> list[Any]:
     from moto.backends import get_backend
 
     return list(get_backend("ses")["123456789012"]["eu-west-1"].sent_messages)
+
+
+def a_ticket(at: datetime, **changes: Any) -> Ticket:
+    """Ticket #1001: Anna's invoice question, new in Support since `at`; `changes` replace."""
+    base = Ticket(
+        number=1001,
+        subject="Invoice",
+        requester=Party("anna@customer.example", "Anna"),
+        queue="Support",
+        status=Status.NEW,
+        priority=Priority.NORMAL,
+        language="en",
+        created_at=at,
+        updated_at=at,
+    )
+    return replace(base, **changes)

@@ -136,10 +136,9 @@ class ReplyService:
             sent = replace(message, provider_id=held.provider_id)
             log.info("reply sent before, recording it", extra={"ticket": ticket.number})
             return Reply(self._recorded(ticket, agent, sent, draft, True), sent, replayed=True)
-        if not held.stale(claim.claimed_at):
-            raise Conflict(f"this reply ({HEADER}) is being sent; ask again in a minute")
         retry = replace(held, claimed_at=claim.claimed_at)
-        if not self._claims or not self._claims.take_over(retry, held):
+        claims = self._claims
+        if not (held.stale(claim.claimed_at) and claims and claims.take_over(retry, held)):
             raise Conflict(f"this reply ({HEADER}) is being sent; ask again in a minute")
         log.warning("reply claim was stale, sending", extra={"ticket": ticket.number})
         return self._send(ticket, agent, draft, message, mail, retry)

@@ -12,8 +12,9 @@ from chalicelib.api.survey import page_context
 from chalicelib.config import TEMPLATES_DIR
 from chalicelib.domain.survey import Stage, Survey
 from chalicelib.domain.survey_tokens import Answer
-from chalicelib.domain.tickets import Party, Priority, Status, Ticket
+from chalicelib.domain.tickets import Status, Ticket
 from chalicelib.services.survey_answers import PageKind, SurveyPage
+from tests.helpers import a_ticket
 
 LANGUAGES = ("en", "fi", "sv", "pl", "fa", "da")
 QUESTION = {
@@ -96,16 +97,8 @@ def test_every_language_has_every_phrase(language: str) -> None:
 
 
 def ticket(language: str) -> Ticket:
-    return Ticket(
-        number=1001,
-        subject="<script>alert(1)</script>",
-        requester=Party("anna@customer.example", "Anna"),
-        queue="Support",
-        status=Status.SOLVED,
-        priority=Priority.NORMAL,
-        language=language,
-        created_at=AT,
-        updated_at=AT,
+    return a_ticket(
+        AT, subject="<script>alert(1)</script>", status=Status.SOLVED, language=language
     )
 
 

@@ -14,7 +14,7 @@ from chalicelib.domain.errors import InvalidInput, StorageError
 from chalicelib.domain.routing import Queue, Routing
 from chalicelib.domain.sla import SlaPolicy, current_points
 from chalicelib.domain.ticket_changes import after_agent_reply
-from chalicelib.domain.tickets import Event, Party, Priority, Status, Ticket
+from chalicelib.domain.tickets import Event, Priority, Status, Ticket
 from chalicelib.services.ports import OutgoingMail, RenderedMail, VersionConflict
 from chalicelib.services.scheduled import ScheduledTasks
 from chalicelib.services.sla_firing import (
@@ -26,6 +26,7 @@ from chalicelib.services.sla_firing import (
 from chalicelib.services.sla_notices import SlaNotices
 from chalicelib.services.sla_plan import opened
 from chalicelib.services.sla_schedules import payload
+from tests.helpers import a_ticket
 
 CREATED = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 10:00 in Helsinki
 WARNING_AT = datetime(2026, 11, 23, 11, 12, tzinfo=UTC)
@@ -104,19 +105,7 @@ class Metrics:
 
 
 def new_ticket(**fields: Any) -> Ticket:
-    ticket = Ticket(
-        number=1001,
-        subject="Invoice",
-        requester=Party("anna@customer.example", "Anna"),
-        queue="Support",
-        status=Status.NEW,
-        priority=Priority.NORMAL,
-        language="en",
-        created_at=CREATED,
-        updated_at=CREATED,
-        customer_waiting_since=CREATED,
-        version=1,
-    )
+    ticket = a_ticket(CREATED, customer_waiting_since=CREATED, version=1)
     return opened(replace(ticket, **fields), POLICY)
 
 

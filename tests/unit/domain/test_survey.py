@@ -14,6 +14,7 @@ from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.survey import Stage, Survey, SurveyRules
 from chalicelib.domain.survey_tokens import Answer
 from chalicelib.domain.tickets import Party, Priority, Status, Ticket
+from tests.helpers import a_ticket
 
 RULES = SurveyRules()
 MIKKO = Agent(id="mikko@example.com", name="Mikko Mäkelä", email="mikko@example.com")
@@ -30,16 +31,10 @@ def helsinki(day: int, hour: int, minute: int = 0) -> datetime:
 
 def ticket(status: Status = Status.OPEN, **changes: object) -> Ticket:
     at = helsinki(23, 10)
-    base = Ticket(
-        number=1001,
-        subject="Invoice",
-        requester=Party("anna@customer.example", "Anna"),
-        queue="Support",
+    base = a_ticket(
+        at,
         status=status,
-        priority=Priority.NORMAL,
         language="fi",
-        created_at=at,
-        updated_at=at,
         first_responded_at=at,
         version=3,
     )

@@ -16,27 +16,15 @@ from chalicelib.domain.ticket_changes import (
     take,
     transfer,
 )
-from chalicelib.domain.tickets import Party, Priority, Status, Ticket
+from chalicelib.domain.tickets import Priority, Status, Ticket
+from tests.helpers import a_ticket
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 T1 = T0 + timedelta(minutes=30)
 
 
 def ticket(**changes: object) -> Ticket:
-    base = Ticket(
-        number=1001,
-        subject="Invoice",
-        requester=Party("anna@customer.example", "Anna"),
-        queue="Support",
-        status=Status.NEW,
-        priority=Priority.NORMAL,
-        language="en",
-        created_at=T0,
-        updated_at=T0,
-        customer_waiting_since=T0,
-        thread_ids=("q1@customer.example",),
-        version=1,
-    )
+    base = a_ticket(T0, customer_waiting_since=T0, thread_ids=("q1@customer.example",), version=1)
     return replace(base, **changes)  # type: ignore[arg-type]
 
 

@@ -12,9 +12,10 @@ import pytest
 from chalicelib.domain.agents import Agent
 from chalicelib.domain.errors import Conflict, InvalidInput
 from chalicelib.domain.routing import Queue, Routing
-from chalicelib.domain.tickets import Event, Message, Party, Priority, Status, Ticket
+from chalicelib.domain.tickets import Event, Message, Priority, Status, Ticket
 from chalicelib.services.ports import OutgoingMail, RenderedMail, VersionConflict
 from chalicelib.services.replies import ReplyRequest, ReplyService
+from tests.helpers import a_ticket
 
 AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 AGENT = Agent(id="mikko@example.com", name="Mikko", email="mikko@example.com", title="Billing")
@@ -100,16 +101,11 @@ class Store:
 
 
 def ticket(**changes: Any) -> Ticket:
-    base = Ticket(
-        number=1001,
-        subject="Invoice",
-        requester=Party("anna@customer.example", "Anna"),
+    base = a_ticket(
+        AT,
         queue="Billing",
         status=Status.OPEN,
-        priority=Priority.NORMAL,
         language="fi",
-        created_at=AT,
-        updated_at=AT,
         cc=("boss@customer.example",),
         customer_waiting_since=AT,
         thread_ids=("q1@customer.example", "q2@customer.example"),

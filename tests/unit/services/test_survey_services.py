@@ -14,12 +14,13 @@ from chalicelib.domain.business_time import BusinessCalendar, parse_weekly_hours
 from chalicelib.domain.errors import InvalidInput, MailRejected
 from chalicelib.domain.routing import Queue, Routing
 from chalicelib.domain.survey import Stage, Survey, SurveyRules
-from chalicelib.domain.tickets import Event, Message, Party, Priority, Status, Ticket
+from chalicelib.domain.tickets import Event, Message, Priority, Status, Ticket
 from chalicelib.services.ports import OutgoingMail, RenderedMail, VersionConflict
 from chalicelib.services.survey_mail import SurveyLinks, SurveyMail
 from chalicelib.services.survey_planner import SurveyPlanner
 from chalicelib.services.survey_ports import CsatRecord, OptedOut
 from chalicelib.services.survey_send import SurveySender, parse_event
+from tests.helpers import a_ticket
 
 SOLVED = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 SEND_AT = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
@@ -149,16 +150,11 @@ def office(queue: str) -> BusinessCalendar:
 
 
 def open_ticket(queue: str = "Support") -> Ticket:
-    return Ticket(
-        number=1001,
-        subject="Invoice",
-        requester=Party("anna@customer.example", "Anna"),
+    return a_ticket(
+        SOLVED,
         queue=queue,
         status=Status.OPEN,
-        priority=Priority.NORMAL,
         language="sv",
-        created_at=SOLVED,
-        updated_at=SOLVED,
         first_responded_at=SOLVED,
         thread_ids=("first@customer.example", "reply@eu-west-1.amazonses.com"),
         version=2,
