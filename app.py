@@ -8,7 +8,7 @@ from aws_lambda_powertools import Logger, Metrics
 from chalice.app import Chalice
 
 from chalicelib import bootstrap
-from chalicelib.adapters.ses_event import receipts_from_event
+from chalicelib.adapters.aws.ses_event import receipts_from_event
 from chalicelib.api import agents, openapi, quarantine, queues, templates, ticket_work, tickets
 from chalicelib.api import reports as csat_reports
 from chalicelib.api import survey as survey_pages

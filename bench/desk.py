@@ -254,7 +254,7 @@ def put_survey_secret(ssm: Any) -> None:
 
 def counted_container(log: CallLog, clock: MovableClock) -> Any:
     """The production wiring (Powertools metrics included), every client it makes watched."""
-    from chalicelib.adapters.system import PowertoolsMetrics
+    from chalicelib.adapters.aws.runtime import PowertoolsMetrics
     from chalicelib.bootstrap import Container
     from chalicelib.config import Settings
 

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.adapters.dynamo_items import ticket_to_item
-from chalicelib.adapters.dynamo_table import to_attr
-from chalicelib.domain.tickets import Party, Priority, Status, Ticket
+from chalicelib.adapters.dynamo.items import ticket_to_item
+from chalicelib.adapters.dynamo.table import to_attr
+from chalicelib.domain.tickets.model import Party, Priority, Status, Ticket
 
 AGENTS = {
     "Support": ("lena@example.com", "oskar@example.com", "sara@example.com", "jonas@example.com"),

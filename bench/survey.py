@@ -17,7 +17,7 @@ _LINK = re.compile(r"/survey/([A-Za-z0-9_\-.~%]+)")
 
 def built(app_module: Any) -> bool:
     """The survey's service module exists and app.py serves its public route."""
-    services = list((REPO / "chalicelib" / "services").glob("survey*.py"))
+    services = list((REPO / "chalicelib" / "services" / "survey").glob("*.py"))
     return bool(services) and ROUTE in app_module.app.routes
 
 

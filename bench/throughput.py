@@ -43,7 +43,7 @@ class Tally:
 
 
 def batch_get(db: Any, table: str, keys: Sequence[dict[str, str]]) -> list[dict[str, Any]]:
-    from chalicelib.adapters.dynamo_table import from_attr, to_attr
+    from chalicelib.adapters.dynamo.table import from_attr, to_attr
 
     found: list[dict[str, Any]] = []
     for start in range(0, len(keys), 100):

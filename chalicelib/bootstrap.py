@@ -44,7 +44,7 @@ class Container:
     def clock(self) -> Clock:
         if self._clock is not None:
             return self._clock
-        from chalicelib.adapters.system import SystemClock
+        from chalicelib.adapters.aws.runtime import SystemClock
 
         return SystemClock()
 
@@ -54,13 +54,13 @@ class Container:
 
     @cached_property
     def store(self) -> Any:
-        from chalicelib.adapters.dynamo_store import DynamoTicketStore
+        from chalicelib.adapters.dynamo.tickets import DynamoTicketStore
 
         return DynamoTicketStore(self.client("dynamodb"), self.settings.table_name)
 
     @cached_property
     def raw_mail(self) -> Any:
-        from chalicelib.adapters.s3_store import S3RawMailStore
+        from chalicelib.adapters.aws.s3 import S3RawMailStore
 
         s = self.settings
         return S3RawMailStore(
@@ -69,13 +69,13 @@ class Container:
 
     @cached_property
     def mailer(self) -> Any:
-        from chalicelib.adapters.ses_mailer import SesMailer
+        from chalicelib.adapters.aws.ses import SesMailer
 
         return SesMailer(self.client("sesv2"), self.clock)
 
     @cached_property
     def scheduler(self) -> Any:
-        from chalicelib.adapters.scheduler import EventBridgeScheduler
+        from chalicelib.adapters.aws.scheduler import EventBridgeScheduler
 
         s = self.settings
         return EventBridgeScheduler(
@@ -87,14 +87,14 @@ class Container:
 
     @cached_property
     def renderer(self) -> Any:
-        from chalicelib.adapters.renderer import JinjaRenderer
+        from chalicelib.adapters.render.mail_templates import JinjaRenderer
 
         return JinjaRenderer(self.settings.templates_dir)
 
     @cached_property
     def calendar(self) -> Any:
-        from chalicelib.adapters.holidays_calendar import public_holidays
-        from chalicelib.domain.business_time import BusinessCalendar, parse_weekly_hours
+        from chalicelib.adapters.public_holidays import public_holidays
+        from chalicelib.domain.sla.business_time import BusinessCalendar, parse_weekly_hours
 
         cal = self.settings.calendar
         now = self.clock.now()
@@ -116,8 +116,8 @@ class Container:
         """The [calendar] (name "") or a named [calendars.<name>], with its public holidays."""
         if not name:
             return self.calendar
-        from chalicelib.adapters.holidays_calendar import public_holidays
-        from chalicelib.domain.business_time import BusinessCalendar, parse_weekly_hours
+        from chalicelib.adapters.public_holidays import public_holidays
+        from chalicelib.domain.sla.business_time import BusinessCalendar, parse_weekly_hours
 
         cal, year = self.settings.calendars[name], self.clock.now().year
         holidays = (
@@ -131,7 +131,7 @@ class Container:
 
     @cached_property
     def sla_policy(self) -> Any:
-        from chalicelib.domain.sla import SlaPolicy
+        from chalicelib.domain.sla.policy import SlaPolicy
 
         sla = self.settings.sla
         return SlaPolicy(
@@ -149,20 +149,20 @@ class Container:
 
     @cached_property
     def sla(self) -> Any:
-        from chalicelib.services.sla import BusinessHoursSla
+        from chalicelib.services.sla.clock import BusinessHoursSla
 
         return BusinessHoursSla(self.sla_policy, self.scheduler, self.clock)
 
     @cached_property
     def sla_store(self) -> Any:
-        from chalicelib.adapters.dynamo_sla import DynamoSlaStore
+        from chalicelib.adapters.dynamo.sla import DynamoSlaStore
 
         return DynamoSlaStore(self.client("dynamodb"), self.settings.table_name)
 
     @cached_property
     def sla_firing(self) -> Any:
-        from chalicelib.services.sla_firing import SlaFiring
-        from chalicelib.services.sla_notices import SlaNotices
+        from chalicelib.services.sla.firing import SlaFiring
+        from chalicelib.services.sla.notices import SlaNotices
 
         s = self.settings
         notices = SlaNotices(
@@ -194,18 +194,18 @@ class Container:
 
     @cached_property
     def agents(self) -> Any:
-        from chalicelib.adapters.dynamo_agents import DynamoAgentStore
-        from chalicelib.services.agents import AgentService
+        from chalicelib.adapters.dynamo.agents import DynamoAgentStore
+        from chalicelib.services.desk.agents import AgentService
 
         store = DynamoAgentStore(self.client("dynamodb"), self.settings.table_name)
         return AgentService(store, self.clock, list(self.settings.routing.queues))
 
     @cached_property
     def ingest(self) -> Any:
-        from chalicelib.adapters.mime_parser import parse_email
-        from chalicelib.services.ack_delivery import AckDelivery
-        from chalicelib.services.acknowledge import Acknowledger
-        from chalicelib.services.ingest import IngestEmail
+        from chalicelib.adapters.mime.parser import parse_email
+        from chalicelib.services.inbound.acknowledgement import Acknowledger
+        from chalicelib.services.inbound.delivery import AckDelivery
+        from chalicelib.services.inbound.ingest import IngestEmail
 
         s = self.settings
         acks = AckDelivery(
@@ -232,14 +232,14 @@ class Container:
 
     @cached_property
     def ticket_opener(self) -> Any:
-        from chalicelib.services.opening import TicketOpener
+        from chalicelib.services.inbound.opening import TicketOpener
 
         return TicketOpener(sla=self.survey_planner_for_mail, routing=self.settings.routing)
 
     @cached_property
     def quarantine_release(self) -> Any:
-        from chalicelib.adapters.mime_parser import parse_email
-        from chalicelib.services.release import QuarantineRelease
+        from chalicelib.adapters.mime.parser import parse_email
+        from chalicelib.services.inbound.release import QuarantineRelease
 
         return QuarantineRelease(
             store=self.store,
@@ -259,35 +259,35 @@ class Container:
 
     @cached_property
     def desk_store(self) -> Any:
-        from chalicelib.adapters.dynamo_desk import DynamoDesk
+        from chalicelib.adapters.dynamo.desk import DynamoDesk
 
         return self._table(DynamoDesk)
 
     @cached_property
     def ticket_views(self) -> Any:
-        from chalicelib.adapters.dynamo_views import DynamoTicketViews
-        from chalicelib.services.views import TicketViews
+        from chalicelib.adapters.dynamo.views import DynamoTicketViews
+        from chalicelib.services.desk.views import TicketViews
 
         return TicketViews(self._table(DynamoTicketViews), tuple(self.settings.routing.queues))
 
     @cached_property
     def ticket_details(self) -> Any:
-        from chalicelib.adapters.dynamo_views import DynamoTicketViews
-        from chalicelib.adapters.sanitize import NhSanitizer
-        from chalicelib.services.ticket_detail import TicketDetails
+        from chalicelib.adapters.dynamo.views import DynamoTicketViews
+        from chalicelib.adapters.render.sanitize import NhSanitizer
+        from chalicelib.services.desk.detail import TicketDetails
 
         return TicketDetails(self._table(DynamoTicketViews), self.raw_mail, NhSanitizer())
 
     @cached_property
     def queue_board(self) -> Any:
-        from chalicelib.adapters.dynamo_views import DynamoTicketViews
-        from chalicelib.services.queues import QueueBoard
+        from chalicelib.adapters.dynamo.views import DynamoTicketViews
+        from chalicelib.services.desk.queues import QueueBoard
 
         return QueueBoard(self._table(DynamoTicketViews), self.settings.routing, self.clock)
 
     @cached_property
     def ticket_actions(self) -> Any:
-        from chalicelib.services.ticket_actions import TicketActions
+        from chalicelib.services.desk.actions import TicketActions
 
         return TicketActions(
             store=self.desk_store,
@@ -299,8 +299,8 @@ class Container:
 
     @cached_property
     def replies(self) -> Any:
-        from chalicelib.adapters.dynamo_reply_keys import DynamoReplyClaims
-        from chalicelib.services.replies import ReplyService
+        from chalicelib.adapters.dynamo.reply_keys import DynamoReplyClaims
+        from chalicelib.services.desk.replies import ReplyService
 
         s = self.settings
         return ReplyService(
@@ -318,9 +318,9 @@ class Container:
 
     @cached_property
     def canned(self) -> Any:
-        from chalicelib.adapters.canned_engine import SandboxedTemplates
-        from chalicelib.adapters.dynamo_templates import DynamoTemplateStore
-        from chalicelib.services.canned import CannedTemplates
+        from chalicelib.adapters.dynamo.templates import DynamoTemplateStore
+        from chalicelib.adapters.render.canned_engine import SandboxedTemplates
+        from chalicelib.services.desk.canned import CannedTemplates
 
         return CannedTemplates(
             store=self._table(DynamoTemplateStore),
@@ -332,15 +332,15 @@ class Container:
 
     @cached_property
     def quarantine_desk(self) -> Any:
-        from chalicelib.adapters.dynamo_quarantine import DynamoHeldMail
-        from chalicelib.services.quarantine import QuarantineDesk
+        from chalicelib.adapters.dynamo.quarantine import DynamoHeldMail
+        from chalicelib.services.desk.quarantine import QuarantineDesk
 
         return QuarantineDesk(self._table(DynamoHeldMail), self.quarantine_release, self.clock)
 
     # -- the satisfaction survey (issue 6) ---------------------------------------------------
 
     def _survey_planner(self, *, delete_cancelled: bool) -> Any:
-        from chalicelib.services.survey_planner import SurveyPlanner
+        from chalicelib.services.survey.planner import SurveyPlanner
 
         policy = self.sla_policy
         return SurveyPlanner(
@@ -371,19 +371,19 @@ class Container:
             return s.survey_secret.encode("utf-8")
         if not s.survey_secret_parameter:
             raise ConfigError("surveys need SURVEY_SECRET or SURVEY_SECRET_PARAMETER")
-        from chalicelib.adapters.secrets import SsmSecret
+        from chalicelib.adapters.aws.ssm import SsmSecret
 
         return SsmSecret(self.client("ssm"), s.survey_secret_parameter).value()
 
     @cached_property
     def survey_store(self) -> Any:
-        from chalicelib.adapters.dynamo_survey import DynamoSurveyStore
+        from chalicelib.adapters.dynamo.survey import DynamoSurveyStore
 
         return self._table(DynamoSurveyStore)
 
     @cached_property
     def survey_mail(self) -> Any:
-        from chalicelib.services.survey_mail import SurveyLinks, SurveyMail
+        from chalicelib.services.survey.mail import SurveyLinks, SurveyMail
 
         s = self.settings
         links = SurveyLinks(s.public_base_url, self.survey_secret, s.survey.validity)
@@ -392,7 +392,7 @@ class Container:
     @cached_property
     def survey_sender(self) -> Any:
         from chalicelib.config import ConfigError
-        from chalicelib.services.survey_send import SurveySender
+        from chalicelib.services.survey.sender import SurveySender
 
         if not self.settings.public_base_url:
             raise ConfigError("surveys need PUBLIC_BASE_URL, where /survey/<token> is served")
@@ -408,7 +408,7 @@ class Container:
 
     @cached_property
     def survey_closer(self) -> Any:
-        from chalicelib.services.survey_autoclose import SurveyCloser
+        from chalicelib.services.survey.autoclose import SurveyCloser
 
         return SurveyCloser(
             store=self.survey_store, sla=self.sla, clock=self.clock, metrics=self.metrics
@@ -416,7 +416,7 @@ class Container:
 
     @cached_property
     def survey_answers(self) -> Any:
-        from chalicelib.services.survey_answers import SurveyAnswers
+        from chalicelib.services.survey.answers import SurveyAnswers
 
         return SurveyAnswers(
             store=self.survey_store,
@@ -432,7 +432,7 @@ class Container:
 
     @cached_property
     def csat_report(self) -> Any:
-        from chalicelib.services.survey_report import CsatReport
+        from chalicelib.services.survey.report import CsatReport
 
         return CsatReport(self.survey_store, self.clock)
 
@@ -444,7 +444,7 @@ def container() -> Container:
     """The container of this Lambda container (built on first use from the environment)."""
     global _current
     if _current is None:
-        from chalicelib.adapters.system import PowertoolsMetrics
+        from chalicelib.adapters.aws.runtime import PowertoolsMetrics
 
         _current = Container(Settings.from_env(), metrics=PowertoolsMetrics())
     return _current

@@ -10,11 +10,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from chalicelib.domain.addresses import is_valid, normalise
-from chalicelib.domain.routing import Queue, Routing
-from chalicelib.domain.sla import DEFAULT_TARGETS, Basis, Deadline, Target, Targets, Vip
-from chalicelib.domain.survey import SurveyRules
-from chalicelib.domain.tickets import Priority
+from chalicelib.domain.mail.addresses import is_valid, normalise
+from chalicelib.domain.sla.policy import DEFAULT_TARGETS, Basis, Deadline, Target, Targets, Vip
+from chalicelib.domain.survey.model import SurveyRules
+from chalicelib.domain.tickets.model import Priority
+from chalicelib.domain.tickets.routing import Queue, Routing
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_FILE = PROJECT_ROOT / "helpdesk.toml"

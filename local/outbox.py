@@ -8,7 +8,7 @@ from email.message import EmailMessage, Message
 from email.utils import getaddresses
 from typing import Any
 
-from chalicelib.domain.threading import ses_message_id
+from chalicelib.domain.mail.threads import ses_message_id
 from local.provision import ACCOUNT
 
 _MESSAGE_ID = re.compile(rb"^message-id[ \t]*:", re.IGNORECASE)

@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Any
 
-from chalicelib.domain.tickets import Party, Priority, Status, Ticket
+from chalicelib.domain.tickets.model import Party, Priority, Status, Ticket
 from local.ses_events import new_mail_id, ses_event
 
 FUNCTION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:helpdesk-local-inbound-email"

@@ -15,7 +15,7 @@ from chalicelib.api.http import (
     json_response,
     require_admin,
 )
-from chalicelib.domain.agents import Agent, ApiToken
+from chalicelib.domain.desk.agents import Agent, ApiToken
 
 bp = Blueprint(__name__)
 

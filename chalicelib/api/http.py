@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from chalice.app import Request, Response
 
-from chalicelib.domain.agents import Agent
+from chalicelib.domain.desk.agents import Agent
 from chalicelib.domain.errors import (
     Conflict,
     Forbidden,

@@ -13,9 +13,9 @@ from urllib.parse import parse_qs
 from chalice.app import Blueprint, Response
 
 from chalicelib import bootstrap
-from chalicelib.domain.language import SUPPORTED, text_direction
-from chalicelib.domain.survey import MAX_COMMENT_CHARS
-from chalicelib.services.survey_answers import PageKind, SurveyPage
+from chalicelib.domain.mail.language import SUPPORTED, text_direction
+from chalicelib.domain.survey.model import MAX_COMMENT_CHARS
+from chalicelib.services.survey.answers import PageKind, SurveyPage
 
 bp = Blueprint(__name__)
 

@@ -7,14 +7,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
 
-from chalicelib.domain.canned import CannedTemplate, Feedback
+from chalicelib.domain.desk.canned import CannedTemplate, Feedback
 from chalicelib.domain.errors import Conflict
-from chalicelib.domain.survey import survey_of
-from chalicelib.domain.ticket_changes import is_spam
-from chalicelib.domain.tickets import Event, Message, Ticket
+from chalicelib.domain.survey.model import survey_of
+from chalicelib.domain.tickets.changes import is_spam
+from chalicelib.domain.tickets.model import Event, Message, Ticket
+from chalicelib.services.desk.detail import AttachmentView, MessageView, TicketDetail
+from chalicelib.services.desk.queues import QueueSummary
 from chalicelib.services.desk_ports import HeldMail
-from chalicelib.services.queues import QueueSummary
-from chalicelib.services.ticket_detail import AttachmentView, MessageView, TicketDetail
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -10,9 +10,9 @@ from chalicelib import bootstrap
 from chalicelib.api.http import api_errors, current_agent, field, json_body, json_response
 from chalicelib.api.ticket_json import current_as_json, detail_json, ticket_json
 from chalicelib.domain.errors import InvalidInput, NotFound
-from chalicelib.domain.ticket_changes import UNCHANGED
-from chalicelib.services.ticket_actions import PatchRequest
-from chalicelib.services.views import ViewRequest
+from chalicelib.domain.tickets.changes import UNCHANGED
+from chalicelib.services.desk.actions import PatchRequest
+from chalicelib.services.desk.views import ViewRequest
 
 bp = Blueprint(__name__)
 

@@ -8,9 +8,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from chalicelib.domain.agents import Agent
-from chalicelib.domain.canned import CannedTemplate, Feedback
-from chalicelib.domain.tickets import Event, Message, Ticket
+from chalicelib.domain.desk.agents import Agent
+from chalicelib.domain.desk.canned import CannedTemplate, Feedback
+from chalicelib.domain.tickets.model import Event, Message, Ticket
 from chalicelib.services.ports import MailRecord, QuarantineEntry, TicketStore
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from chalicelib.domain.addresses import header_safe
 from chalicelib.domain.errors import StorageError
-from chalicelib.domain.threading import strip_tags
-from chalicelib.domain.tickets import Ticket
+from chalicelib.domain.mail.addresses import header_safe
+from chalicelib.domain.mail.threads import strip_tags
+from chalicelib.domain.tickets.model import Ticket
 from chalicelib.services.ports import SlaPlanner
 
 log = logging.getLogger("helpdesk.outgoing")

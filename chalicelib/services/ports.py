@@ -8,8 +8,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from chalicelib.domain.mail import Address, ParsedAttachment
-from chalicelib.domain.tickets import Event, Message, Ticket
+from chalicelib.domain.mail.parsed import Address, ParsedAttachment
+from chalicelib.domain.tickets.model import Event, Message, Ticket
 
 
 class Clock(Protocol):

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from chalicelib.domain.survey_tokens import Answer
-from chalicelib.domain.tickets import Event, Message, Ticket
+from chalicelib.domain.survey.tokens import Answer
+from chalicelib.domain.tickets.model import Event, Message, Ticket
 
 
 class OptedOut(Exception):

@@ -37,7 +37,7 @@ class Helpdesk:
         return self.container.store.get_ticket(number)
 
     def items(self, number: int) -> list[dict[str, Any]]:
-        from chalicelib.adapters.dynamo_table import from_attr
+        from chalicelib.adapters.dynamo.table import from_attr
 
         response = self.aws["dynamodb"].query(
             TableName="helpdesk-test",

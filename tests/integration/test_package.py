@@ -47,7 +47,7 @@ def test_package_carries_templates_and_configuration(package: Path) -> None:
         assert f"templates/mail/acknowledgement.{language}.txt" in names
         assert f"templates/mail/acknowledgement.{language}.html" in names
     assert "helpdesk.toml" in names and "app.py" in names
-    assert "chalicelib/services/ingest.py" in names
+    assert "chalicelib/services/inbound/ingest.py" in names
 
 
 def test_package_does_not_ship_boto3_or_the_local_stack(package: Path) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import boto3
 import pytest
 
-from chalicelib.domain.sla import Vip
+from chalicelib.domain.sla.policy import Vip
 from local.firing import ScheduleRunner
 from local.schedules import MotoSchedules
 from local.ses_events import new_mail_id, ses_event

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain import survey_tokens
-from chalicelib.domain.survey_tokens import Answer
+from chalicelib.domain.survey import tokens as survey_tokens
+from chalicelib.domain.survey.tokens import Answer
 from tests.conftest import TEST_ENV
 from tests.helpers import make_mail
 from tests.integration.conftest import Api, AwsCalls, Helpdesk

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from chalicelib.domain.errors import StorageError
-from chalicelib.domain.threading import ses_message_id
+from chalicelib.domain.mail.threads import ses_message_id
 from chalicelib.services.ports import OutgoingMail
 from tests.helpers import make_mail, sent_mail
 from tests.integration.conftest import Api, AwsCalls, Helpdesk

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.adapters.dynamo_items import ticket_to_item
-from chalicelib.domain.tickets import Party, Priority, Status, Ticket
+from chalicelib.adapters.dynamo.items import ticket_to_item
+from chalicelib.domain.tickets.model import Party, Priority, Status, Ticket
 from tests.conftest import FIXTURES
 from tests.helpers import make_mail
 from tests.integration.conftest import Api, AwsCalls, Helpdesk

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from chalicelib.adapters.holidays_calendar import public_holidays
+from chalicelib.adapters.public_holidays import public_holidays
 
 
 def test_finland_has_independence_day_midsummer_and_christmas() -> None:

@@ -1,0 +1,202 @@
+"""TicketStore on DynamoDB: one table, every read a GetItem/Query/BatchGetItem, writes that
+must agree in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from typing import Any
+
+from chalicelib.adapters.dynamo import items
+from chalicelib.adapters.dynamo.table import Cancelled, DynamoTable, from_attr, to_attr
+from chalicelib.domain.errors import StorageError
+from chalicelib.domain.tickets.model import Event, Message, Ticket
+from chalicelib.services.ports import (
+    AlreadyProcessed,
+    DuplicateMessage,
+    MailRecord,
+    QuarantineEntry,
+    RateLimit,
+    RateLimited,
+    ThreadLookup,
+    VersionConflict,
+)
+
+FIRST_TICKET_NUMBER = 1000
+RATE_TTL = timedelta(days=2)
+
+
+class DynamoTicketStore(DynamoTable):
+    # -- reads ------------------------------------------------------------------------------
+
+    def get_ticket(self, number: int) -> Ticket | None:
+        item = self.get({"PK": items.ticket_pk(number), "SK": items.META})
+        return items.ticket_from_item(item) if item else None
+
+    def get_mail_record(self, mail_id: str) -> MailRecord | None:
+        item = self.get(items.mail_key(mail_id))
+        return items.record_from_item(item) if item else None
+
+    def get_message(self, number: int, message_id: str) -> Message | None:
+        item = self.get(items.message_key(number, message_id))
+        return items.message_from_item(item) if item else None
+
+    def find_threads(self, message_ids: Sequence[str], numbers: Iterable[int]) -> ThreadLookup:
+        wanted = list(dict.fromkeys(numbers))
+        keys = [items.msgid_key(m) for m in dict.fromkeys(message_ids)]
+        keys += [{"PK": items.ticket_pk(n), "SK": items.META} for n in wanted]
+        found = self.batch_get(keys)
+        by_id = {i["PK"].split("#", 1)[1]: int(i["ticket"]) for i in found if i["SK"] == "MSGID"}
+        tickets = {
+            t.number: t for t in (items.ticket_from_item(i) for i in found if i["SK"] == items.META)
+        }
+        missing = [n for n in dict.fromkeys(by_id.values()) if n not in tickets]
+        if missing:
+            more = self.batch_get([{"PK": items.ticket_pk(n), "SK": items.META} for n in missing])
+            tickets |= {t.number: t for t in map(items.ticket_from_item, more)}
+        return ThreadLookup(by_message_id=by_id, tickets=tickets)
+
+    def list_quarantine(self, limit: int = 50) -> list[QuarantineEntry]:
+        found, _ = self.query(
+            KeyConditionExpression="PK = :pk",
+            values={":pk": "QUARANTINE"},
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return [items.quarantine_from_item(i) for i in found]
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def allocate_number(self) -> int:
+        response = self.call(
+            "update_item",
+            TableName=self._table,
+            Key=to_attr({"PK": "COUNTER", "SK": "TICKET"}),
+            UpdateExpression="SET #v = if_not_exists(#v, :start) + :one",
+            ExpressionAttributeNames={"#v": "value"},
+            ExpressionAttributeValues=to_attr({":start": FIRST_TICKET_NUMBER, ":one": 1}),
+            ReturnValues="UPDATED_NEW",
+        )
+        return int(from_attr(response["Attributes"])["value"])
+
+    def create_ticket(
+        self,
+        *,
+        ticket: Ticket,
+        message: Message,
+        events: Sequence[Event],
+        record: MailRecord,
+        rate_limit: RateLimit | None,
+    ) -> None:
+        ops = [
+            self.put_new(items.record_to_item(record), return_old=True),
+            self.put_new(items.ticket_to_item(ticket)),
+            self.put(items.message_to_item(message)),
+            *(self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
+        ]
+        msgid_at = None
+        if message.message_id:
+            msgid_at = len(ops)
+            ops.append(self.put_new(self._msgid_item(message.message_id, message), return_old=True))
+        rate_at = None
+        if rate_limit is not None:
+            rate_at = len(ops)
+            ops.append(self._rate_update(rate_limit, record))
+        cancelled = self.transact(ops)
+        if cancelled is None:
+            return
+        self._raise_for(cancelled, msgid_at)
+        if rate_at in cancelled.failed:
+            raise RateLimited(rate_limit.sender if rate_limit else "")
+        raise StorageError(f"ticket {ticket.number} not created: {cancelled.failed}")
+
+    def append_message(
+        self,
+        *,
+        ticket: Ticket,
+        expected_version: int,
+        message: Message,
+        events: Sequence[Event],
+        record: MailRecord | None,
+        index_ids: Sequence[str] = (),
+    ) -> None:
+        ops: list[dict[str, Any]] = []
+        if record is not None:
+            ops.append(self.put_new(items.record_to_item(record), return_old=True))
+        ticket_at = len(ops)
+        ops.append(self.put_versioned(items.ticket_to_item(ticket), expected_version))
+        ops.append(self.put(items.message_to_item(message)))
+        ops += [self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)]
+        msgid_at = None
+        if message.message_id:
+            msgid_at = len(ops)
+            ops.append(self.put_new(self._msgid_item(message.message_id, message), return_old=True))
+        ops += [
+            self.put(self._msgid_item(i, message)) for i in index_ids if i != message.message_id
+        ]
+        cancelled = self.transact(ops)
+        if cancelled is None:
+            return
+        self._raise_for(cancelled, msgid_at)
+        if ticket_at in cancelled.failed:
+            raise VersionConflict(f"ticket {ticket.number} is no longer version {expected_version}")
+        raise StorageError(f"message not added to {ticket.number}: {cancelled.failed}")
+
+    def record_sent(self, *, record: MailRecord, message: Message, ids: Sequence[str]) -> None:
+        puts = [items.record_to_item(record), items.message_to_item(message)]
+        puts += [self._msgid_item(i, message) for i in dict.fromkeys(ids)]
+        self.batch_put(puts)
+
+    def save_record(self, record: MailRecord) -> None:
+        self.put_item(items.record_to_item(record))
+
+    def quarantine(self, *, entry: QuarantineEntry, record: MailRecord) -> None:
+        cancelled = self.transact(
+            [
+                self.put_new(items.record_to_item(record), return_old=True),
+                self.put(items.quarantine_to_item(entry)),
+            ]
+        )
+        if cancelled is not None:
+            self._raise_for(cancelled, None)
+            raise StorageError(f"mail {entry.mail_id} not quarantined: {cancelled.failed}")
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _msgid_item(self, message_id: str, message: Message) -> items.Item:
+        return {
+            **items.msgid_key(message_id),
+            "type": "msgid",
+            "ticket": message.ticket_number,
+            "message": message.id,
+        }
+
+    def _raise_for(self, cancelled: Cancelled, msgid_at: int | None) -> None:
+        if 0 in cancelled.failed and cancelled.failed[0].get("type") == "mail":
+            raise AlreadyProcessed(items.record_from_item(cancelled.failed[0]))
+        if msgid_at is not None and msgid_at in cancelled.failed:
+            old = cancelled.failed[msgid_at]
+            raise DuplicateMessage(old["PK"].split("#", 1)[1], int(old["ticket"]))
+
+    def _rate_update(self, limit: RateLimit, record: MailRecord) -> dict[str, Any]:
+        at = record.received_at
+        hour = f"h{at.hour:02d}"
+        expires = int((at + RATE_TTL).timestamp())
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": to_attr({"PK": f"RATE#{limit.sender}", "SK": at.date().isoformat()}),
+                "UpdateExpression": "ADD #h :one, #t :one SET #e = :expires",
+                "ConditionExpression": "(attribute_not_exists(#h) OR #h < :per_hour) AND "
+                "(attribute_not_exists(#t) OR #t < :per_day)",
+                "ExpressionAttributeNames": {"#h": hour, "#t": "total", "#e": "expires"},
+                "ExpressionAttributeValues": to_attr(
+                    {
+                        ":one": 1,
+                        ":expires": expires,
+                        ":per_hour": limit.per_hour,
+                        ":per_day": limit.per_day,
+                    }
+                ),
+            }
+        }

@@ -1,0 +1,193 @@
+"""Agents change tickets: notes, edits with the version they saw, take, transfer to a queue.
+
+Every change is written with the events that explain it (the audit trail) and goes through the
+SLA clock: `plan` before the write, `sync_schedules` after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from chalicelib.domain.desk.agents import Agent
+from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, TooLarge
+from chalicelib.domain.mail.addresses import normalise
+from chalicelib.domain.survey.model import note_solver
+from chalicelib.domain.tickets.changes import (
+    SETTABLE_STATUSES,
+    UNCHANGED,
+    TicketChanges,
+    apply_changes,
+    parse_priority,
+    parse_status,
+    take,
+    transfer,
+)
+from chalicelib.domain.tickets.model import Event, Message, MessageKind, Party, Ticket
+from chalicelib.services.desk_ports import AgentDirectory, DeskStore
+from chalicelib.services.inbound.messages import new_message_id
+from chalicelib.services.outgoing import sync_after_commit
+from chalicelib.services.ports import Clock, SlaPlanner, VersionConflict
+
+MAX_NOTE_BYTES = 64 * 1024
+VERSION_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class PatchRequest:
+    version: int
+    status: str | None = None
+    priority: str | None = None
+    queue: str | None = None
+    assignee: Any = UNCHANGED  # an agent id, None to unassign, UNCHANGED when not asked
+    spam: bool | None = None
+
+
+class TicketActions:
+    def __init__(
+        self,
+        *,
+        store: DeskStore,
+        agents: AgentDirectory,
+        sla: SlaPlanner,
+        clock: Clock,
+        queues: tuple[str, ...],
+    ) -> None:
+        self._store = store
+        self._agents = agents
+        self._sla = sla
+        self._clock = clock
+        self._queues = queues
+
+    def note(self, number: int, agent: Agent, body: str) -> Message:
+        now = self._clock.now()
+        message = _note(number, agent, _text("body", body), now)
+        event = Event(now, "note_added", agent.id, {"message": message.id})
+        self._store.add_to_thread(message=message, events=[event])
+        return message
+
+    def patch(self, number: int, agent: Agent, request: PatchRequest) -> Ticket:
+        changes = self._changes(request)
+        ticket = self._get(number)
+        if ticket.version != request.version:
+            raise Conflict(f"ticket {ticket.tag} changed since version {request.version}", ticket)
+        now = self._clock.now()
+        try:
+            after, events = apply_changes(ticket, changes, at=now, actor=agent.id)
+        except Conflict as e:
+            raise Conflict(str(e), ticket) from None
+        if not events:
+            return ticket
+        after = note_solver(ticket, after, agent)  # the survey names who solved it
+        try:
+            return self._write(ticket, after, events, now)
+        except VersionConflict:
+            current = self._get(number)
+            raise Conflict(f"ticket {ticket.tag} changed meanwhile", current) from None
+
+    def take(self, number: int, agent: Agent) -> Ticket:
+        for _ in range(VERSION_RETRIES):
+            ticket = self._get(number)
+            now = self._clock.now()
+            try:
+                after, events = take(ticket, agent.id, at=now)
+            except Conflict as e:
+                raise Conflict(str(e), ticket) from None
+            if not events:
+                return ticket
+            try:
+                return self._write(ticket, after, events, now)
+            except VersionConflict:
+                continue
+        current = self._get(number)
+        raise Conflict(f"ticket {current.tag} keeps changing; try again", current)
+
+    def transfer(self, number: int, agent: Agent, queue: str, note: str) -> Ticket:
+        target = self._queue(queue)
+        text = _text("note", note)
+        for _ in range(VERSION_RETRIES):
+            ticket = self._get(number)
+            now = self._clock.now()
+            message = _note(number, agent, text, now, flags=("transfer",))
+            after, events = transfer(ticket, target, at=now, actor=agent.id, note_id=message.id)
+            after, sla_events = self._sla.plan(ticket, after, now)
+            try:
+                self._store.append_message(
+                    ticket=after,
+                    expected_version=ticket.version,
+                    message=message,
+                    events=[*events, *sla_events],
+                    record=None,
+                )
+            except VersionConflict:
+                continue
+            sync_after_commit(self._sla, ticket, after)
+            return after
+        current = self._get(number)
+        raise Conflict(f"ticket {current.tag} keeps changing; try again", current)
+
+    def _write(self, before: Ticket, after: Ticket, events: list[Event], now: datetime) -> Ticket:
+        after, sla_events = self._sla.plan(before, after, now)
+        self._store.update_ticket(
+            ticket=after, expected_version=before.version, events=[*events, *sla_events]
+        )
+        sync_after_commit(self._sla, before, after)
+        return after
+
+    def _get(self, number: int) -> Ticket:
+        ticket = self._store.get_ticket(number)
+        if ticket is None:
+            raise NotFound(f"no ticket {number}")
+        return ticket
+
+    def _changes(self, request: PatchRequest) -> TicketChanges:
+        return TicketChanges(
+            status=parse_status(request.status, SETTABLE_STATUSES)
+            if request.status is not None
+            else None,
+            priority=parse_priority(request.priority) if request.priority is not None else None,
+            queue=self._queue(request.queue) if request.queue is not None else None,
+            assignee=self._assignee(request.assignee),
+            spam=request.spam,
+        )
+
+    def _queue(self, queue: str) -> str:
+        if queue not in self._queues:
+            raise InvalidInput("queue", f"unknown queue {queue!r}")
+        return queue
+
+    def _assignee(self, value: Any) -> Any:
+        if value is UNCHANGED or value is None or value == "":
+            return value if value is UNCHANGED else None
+        try:
+            agent = self._agents.get(normalise(str(value)))
+        except NotFound as e:
+            raise InvalidInput("assignee", f"no agent {value}") from e
+        if not agent.active:
+            raise InvalidInput("assignee", f"{agent.id} is not an active agent")
+        return agent.id
+
+
+def _text(field: str, value: str) -> str:
+    text = value.replace("\r\n", "\n").strip()
+    if not text:
+        raise InvalidInput(field, "is required")
+    if len(text.encode("utf-8")) > MAX_NOTE_BYTES:
+        raise TooLarge(f"{field} over {MAX_NOTE_BYTES} bytes")
+    return text
+
+
+def _note(
+    number: int, agent: Agent, text: str, at: datetime, flags: tuple[str, ...] = ()
+) -> Message:
+    return Message(
+        id=new_message_id(at),
+        ticket_number=number,
+        kind=MessageKind.NOTE,
+        created_at=at,
+        author=Party(agent.email, agent.name),
+        subject="",
+        text=text,
+        flags=flags,
+    )

@@ -1,0 +1,267 @@
+"""An agent's reply: sent once through SES from the queue's address, then recorded on the ticket.
+
+Replies come from the address of the ticket's current queue (`[queues.X] address`): after a
+transfer to Billing the customer hears from billing@, and a second-line queue configured with
+support@ keeps answering from support@. The thread does not depend on the From address: the
+subject keeps the ticket tag and References carry the ids the customer's mail program knows.
+
+With an `Idempotency-Key` (services/reply_keys.py) a repeated request answers with the reply
+already made, finishes recording one that was sent, or waits for one being sent; it never mails
+the customer a second copy.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from chalicelib.domain.desk.agents import Agent
+from chalicelib.domain.desk.drafts import (
+    CannedText,
+    Draft,
+    ReplyRequest,
+    draft_of,
+    mail_context,
+)
+from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, StorageError
+from chalicelib.domain.mail import threads
+from chalicelib.domain.mail.parsed import Address
+from chalicelib.domain.survey.model import note_solver
+from chalicelib.domain.tickets.changes import after_agent_reply
+from chalicelib.domain.tickets.model import Event, Message, MessageKind, Party, Ticket
+from chalicelib.domain.tickets.routing import Routing
+from chalicelib.services.desk.reply_keys import (
+    HEADER,
+    ClaimState,
+    ReplyClaim,
+    ReplyClaims,
+    fingerprint,
+    key_digest,
+)
+from chalicelib.services.inbound.messages import new_message_id
+from chalicelib.services.outgoing import our_message_id, sync_after_commit, tagged_subject
+from chalicelib.services.ports import (
+    Clock,
+    DuplicateMessage,
+    Mailer,
+    OutgoingMail,
+    Renderer,
+    SlaPlanner,
+    TicketStore,
+    VersionConflict,
+)
+from chalicelib.services.sla.clock import CALL_BUDGET
+
+__all__ = ["Reply", "ReplyRequest", "ReplyService"]
+
+log = logging.getLogger("helpdesk.replies")
+
+VERSION_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class Reply:
+    ticket: Ticket
+    message: Message
+    replayed: bool = False  # a repeat of an earlier request with the same Idempotency-Key
+
+
+class ReplyService:
+    def __init__(
+        self,
+        *,
+        store: TicketStore,
+        mailer: Mailer,
+        renderer: Renderer,
+        canned: CannedText,
+        sla: SlaPlanner,
+        clock: Clock,
+        routing: Routing,
+        helpdesk_name: str,
+        region: str,
+        claims: ReplyClaims | None = None,
+    ) -> None:
+        self._store = store
+        self._mailer = mailer
+        self._renderer = renderer
+        self._canned = canned
+        self._sla = sla
+        self._clock = clock
+        self._routing = routing
+        self._name = helpdesk_name
+        self._region = region
+        self._claims = claims
+
+    def reply(
+        self, number: int, agent: Agent, request: ReplyRequest, key: str | None = None
+    ) -> Reply:
+        """Send and record a reply; with an idempotency `key`, at most once for that key."""
+        ticket = self._store.get_ticket(number)
+        if ticket is None:
+            raise NotFound(f"no ticket {number}")
+        draft = draft_of(ticket, agent, request, self._canned, self._routing)
+        now = self._clock.now()
+        if key is None or self._claims is None:
+            message, mail = self._compose(ticket, agent, draft, now, new_message_id(now))
+            return self._send(ticket, agent, draft, message, mail, None)
+        local_id = new_message_id(now, key_digest(agent.id, key)[:16])
+        message, mail = self._compose(ticket, agent, draft, now, local_id)
+        claim = ReplyClaim(
+            agent=agent.id,
+            key=key,
+            ticket=number,
+            fingerprint=fingerprint(number, request),
+            at=now,
+            local_id=local_id,
+            message_id=mail.message_id or "",
+            claimed_at=now,
+        )
+        held = self._claims.claim(claim)
+        if held is None:
+            return self._send(ticket, agent, draft, message, mail, claim)
+        return self._repeat(ticket, agent, draft, claim, held)
+
+    def _repeat(
+        self, ticket: Ticket, agent: Agent, draft: Draft, claim: ReplyClaim, held: ReplyClaim
+    ) -> Reply:
+        """The key was used before: answer, finish or resend that reply; never a second one."""
+        if held.fingerprint != claim.fingerprint:
+            raise InvalidInput(HEADER, "was used for another reply: a new reply needs a new key")
+        recorded = self._store.get_message(ticket.number, held.local_id)
+        if recorded is not None:
+            return Reply(ticket, recorded, replayed=True)
+        message, mail = self._compose(ticket, agent, draft, held.at, held.local_id, held.message_id)
+        if held.state is ClaimState.SENT and held.provider_id:
+            sent = replace(message, provider_id=held.provider_id)
+            log.info("reply sent before, recording it", extra={"ticket": ticket.number})
+            return Reply(self._recorded(ticket, agent, sent, draft, True), sent, replayed=True)
+        retry = replace(held, claimed_at=claim.claimed_at)
+        claims = self._claims
+        if not (held.stale(claim.claimed_at) and claims and claims.take_over(retry, held)):
+            raise Conflict(f"this reply ({HEADER}) is being sent; ask again in a minute")
+        log.warning("reply claim was stale, sending", extra={"ticket": ticket.number})
+        return self._send(ticket, agent, draft, message, mail, retry)
+
+    def _send(
+        self,
+        ticket: Ticket,
+        agent: Agent,
+        draft: Draft,
+        message: Message,
+        mail: OutgoingMail,
+        claim: ReplyClaim | None,
+    ) -> Reply:
+        try:
+            provider_id = self._mailer.send(mail)
+        except StorageError:  # SES answered with an error: nothing went out
+            self._forget(claim)
+            raise
+        sent = replace(message, provider_id=provider_id)
+        log.info("reply sent", extra={"ticket": ticket.number, "ses_id": provider_id})
+        try:
+            return Reply(self._recorded(ticket, agent, sent, draft, claim is not None), sent)
+        except StorageError:
+            self._remember_sent(claim, provider_id)
+            raise
+
+    def _forget(self, claim: ReplyClaim | None) -> None:
+        if claim is None or self._claims is None:
+            return
+        try:
+            self._claims.release(claim)
+        except StorageError:  # it goes stale instead, and a retry after that sends
+            log.exception("reply claim not released", extra={"ticket": claim.ticket})
+
+    def _remember_sent(self, claim: ReplyClaim | None, provider_id: str) -> None:
+        """Sent but not recorded: the repeat with the same key records it without sending."""
+        if claim is None or self._claims is None:
+            return
+        try:
+            self._claims.save(replace(claim, state=ClaimState.SENT, provider_id=provider_id))
+        except StorageError:
+            log.exception("reply claim not marked sent", extra={"ticket": claim.ticket})
+
+    def _compose(
+        self,
+        ticket: Ticket,
+        agent: Agent,
+        draft: Draft,
+        now: datetime,
+        local_id: str,
+        message_id: str | None = None,
+    ) -> tuple[Message, OutgoingMail]:
+        queue = self._routing.queue_named(ticket.queue)
+        rendered = self._renderer.render_mail(
+            "reply", ticket.language, mail_context(ticket, agent, draft.body, self._name)
+        )
+        message_id = message_id or our_message_id("reply", ticket, local_id, queue.address)
+        all_cc = tuple(dict.fromkeys((*ticket.cc, *draft.cc)))
+        mail = OutgoingMail(
+            sender=Address(queue.address, self._name),
+            to=(Address(ticket.customer_address, ticket.requester.name),),
+            cc=tuple(Address(a) for a in all_cc),
+            subject=tagged_subject(ticket),
+            text=rendered.text,
+            html=rendered.html,
+            message_id=message_id,
+            in_reply_to=ticket.thread_ids[-1] if ticket.thread_ids else None,
+            references=ticket.thread_ids,
+            language=ticket.language,
+        )
+        message = Message(
+            id=local_id,
+            ticket_number=ticket.number,
+            kind=MessageKind.OUTBOUND,
+            created_at=now,
+            author=Party(agent.email, agent.name),
+            subject=mail.subject,
+            text=rendered.text,
+            html=rendered.html,
+            to=(ticket.customer_address,),
+            cc=all_cc,
+            message_id=message_id,
+            meta={"from": queue.address},
+        )
+        return message, mail
+
+    def _recorded(
+        self, ticket: Ticket, agent: Agent, sent: Message, draft: Draft, keyed: bool
+    ) -> Ticket:
+        """Write what was sent; a concurrent change is re-read and re-applied, never re-sent.
+
+        A key's PutItem is one AWS call more: one tidying DeleteSchedule fewer keeps the reply
+        within 5 calls (a leftover schedule fires once and does nothing)."""
+        budget = CALL_BUDGET - 1 if keyed else CALL_BUDGET
+        at = sent.created_at
+        ses_id = threads.ses_message_id(sent.provider_id or "", self._region)
+        replied = Event(at, "replied", agent.id, {"message": sent.id, "ses_id": ses_id})
+        used = [Event(at, "template_used", agent.id, {"template": draft.template_id})]
+        extra = used if draft.template_id else []
+        for _ in range(VERSION_RETRIES):
+            after, events = after_agent_reply(
+                ticket, at=at, actor=agent.id, status=draft.status, cc=draft.cc, thread_id=ses_id
+            )
+            after = note_solver(ticket, after, agent)  # the survey names who solved it
+            after, sla_events = self._sla.plan(ticket, after, at)
+            try:
+                self._store.append_message(
+                    ticket=after,
+                    expected_version=ticket.version,
+                    message=sent,
+                    events=[replied, *events, *extra, *sla_events],
+                    record=None,
+                    index_ids=[ses_id],
+                )
+            except VersionConflict:
+                fresh = self._store.get_ticket(ticket.number)
+                if fresh is None:
+                    break
+                ticket = fresh
+                continue
+            except DuplicateMessage:  # a concurrent repeat of the same key recorded it first
+                return self._store.get_ticket(ticket.number) or ticket
+            sync_after_commit(self._sla, ticket, after, budget)
+            return after
+        log.error("reply sent but not recorded", extra={"ticket": ticket.number, "ses": ses_id})
+        raise StorageError(f"the reply to {ticket.tag} was sent but could not be recorded")

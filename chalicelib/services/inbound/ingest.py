@@ -1,0 +1,366 @@
+"""ingest_email: one SES delivery becomes a ticket, a reply on one, or a quarantine entry."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from chalicelib.config import AckSettings, Limits
+from chalicelib.domain.errors import StorageError
+from chalicelib.domain.mail import threads
+from chalicelib.domain.mail.addresses import header_safe, is_valid, normalise
+from chalicelib.domain.mail.loops import AutoMail, classify
+from chalicelib.domain.mail.parsed import Address, ParsedEmail, Receipt
+from chalicelib.domain.tickets.model import (
+    AttachmentRef,
+    Event,
+    Message,
+    Party,
+    Ticket,
+    on_customer_reply,
+)
+from chalicelib.services.inbound.delivery import AckDelivery
+from chalicelib.services.inbound.messages import inbound_message, store_attachments
+from chalicelib.services.inbound.opening import TicketOpener, creation_events, sender_of
+from chalicelib.services.ports import (
+    AckState,
+    AlreadyProcessed,
+    Clock,
+    DuplicateMessage,
+    MailRecord,
+    Metrics,
+    Outcome,
+    QuarantineEntry,
+    RateLimit,
+    RateLimited,
+    RawMailStore,
+    SlaPlanner,
+    TicketStore,
+    VersionConflict,
+)
+
+log = logging.getLogger("helpdesk.ingest")
+
+MAX_REFERENCES_LOOKED_UP = 20
+VERSION_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    outcome: Outcome
+    ticket_number: int | None = None
+    acknowledged: bool = False
+    reason: str = ""
+
+
+class IngestEmail:
+    def __init__(
+        self,
+        *,
+        store: TicketStore,
+        raw: RawMailStore,
+        parse: Callable[[bytes], ParsedEmail],
+        opener: TicketOpener,
+        acks: AckDelivery,
+        sla: SlaPlanner,
+        clock: Clock,
+        metrics: Metrics,
+        own_addresses: frozenset[str],
+        ack_limits: AckSettings,
+        limits: Limits,
+        inbound_prefix: str,
+    ) -> None:
+        self._store = store
+        self._raw = raw
+        self._parse = parse
+        self._opener = opener
+        self._acks = acks
+        self._sla = sla
+        self._clock = clock
+        self._metrics = metrics
+        self._own = own_addresses
+        self._ack_limits = ack_limits
+        self._limits = limits
+        self._prefix = inbound_prefix
+
+    def __call__(self, receipt: Receipt) -> IngestResult:
+        mail = self._parse(self._raw.get_raw(receipt.mail_id))
+        now = self._clock.now()
+        try:
+            return self._ingest(receipt, mail, now)
+        except AlreadyProcessed as done:
+            return self._resume(done.record, receipt, mail, now)
+
+    def _ingest(self, receipt: Receipt, mail: ParsedEmail, now: datetime) -> IngestResult:
+        verdict = _spam_or_virus(receipt)
+        if verdict:
+            return self._quarantine(receipt, mail, now, verdict)
+        sender = sender_of(mail, receipt)
+        if sender is None:
+            return self._quarantine(receipt, mail, now, "no sender address (no From, no envelope)")
+        auto = classify(mail, envelope_sender=receipt.source, own_addresses=self._own)
+        decision = self._thread(mail, sender)
+        if decision.ticket is not None:
+            return self._reply(receipt, mail, now, sender, decision.ticket, auto)
+        if auto is not None and not auto.may_open_ticket:
+            return self._quarantine(receipt, mail, now, auto.reason)
+        return self._new_ticket(receipt, mail, now, sender, auto, decision)
+
+    def _thread(self, mail: ParsedEmail, sender: Address) -> threads.ThreadDecision:
+        refs = [threads.normalise_message_id(r) for r in mail.reference_ids]
+        refs = [r for r in refs if r][:MAX_REFERENCES_LOOKED_UP]
+        tags = threads.subject_tags(mail.subject)
+        if not refs and not tags:
+            return threads.ThreadDecision(None)
+        found = self._store.find_threads(refs, tags)
+        referenced = [found.by_message_id[r] for r in refs if r in found.by_message_id]
+        return threads.decide(
+            sender=sender.email, referenced=referenced, tagged=tags, tickets=found.tickets
+        )
+
+    def _inbound(
+        self,
+        receipt: Receipt,
+        mail: ParsedEmail,
+        *,
+        number: int,
+        author: Party,
+        at: datetime,
+        attachments: tuple[AttachmentRef, ...] | None = None,
+        auto: AutoMail | None = None,
+    ) -> Message:
+        stored = (
+            store_attachments(self._raw, receipt.mail_id, mail, self._limits)
+            if attachments is None
+            else attachments
+        )
+        return inbound_message(
+            mail,
+            ticket_number=number,
+            author=author,
+            at=at,
+            mail_id=receipt.mail_id,
+            raw_key=f"{self._prefix}{receipt.mail_id}",
+            attachments=stored,
+            limits=self._limits,
+            flags=(f"auto:{auto.kind}",) if auto else (),
+        )
+
+    # -- new ticket -------------------------------------------------------------------------
+
+    def _new_ticket(
+        self,
+        receipt: Receipt,
+        mail: ParsedEmail,
+        now: datetime,
+        sender: Address,
+        auto: AutoMail | None,
+        decision: threads.ThreadDecision,
+    ) -> IngestResult:
+        route = self._opener.route(receipt, mail)
+        number = self._store.allocate_number()
+        author = Party(sender.email, sender.name)
+        message = self._inbound(receipt, mail, number=number, author=author, at=now, auto=auto)
+        ticket = self._opener.open(number, mail, message, sender, route, now)
+        events = creation_events(ticket, route, receipt, decision, auto, now)
+        wants_ack = auto is None
+        record = MailRecord(
+            mail_id=receipt.mail_id,
+            outcome=Outcome.TICKET,
+            received_at=now,
+            ticket_number=number,
+            ack=AckState.CLAIMED if wants_ack else AckState.NOT_WANTED,
+            ack_reason="" if wants_ack else str(auto.kind if auto else ""),
+            ack_claimed_at=now if wants_ack else None,
+        )
+        limit = self._rate_limit(sender) if wants_ack else None
+        try:
+            self._store_new(ticket, message, events, record, limit)
+        except RateLimited:
+            record = replace(
+                record, ack=AckState.NOT_WANTED, ack_reason="rate_limited", ack_claimed_at=None
+            )
+            suppressed = Event(
+                now, "acknowledgement_suppressed", "system", {"reason": "rate_limited"}
+            )
+            self._store_new(ticket, message, [*events, suppressed], record, None)
+        except DuplicateMessage as dup:
+            return self._duplicate(receipt, now, dup)
+        self._metrics.count("TicketsCreated")
+        log.info(
+            "ticket created",
+            extra={"ticket": number, "queue": ticket.queue, "mail": receipt.mail_id},
+        )
+        acknowledged = False
+        if record.ack == AckState.CLAIMED:
+            acknowledged = self._acks.send(record, ticket, message, route.address, now)
+        else:
+            self._metrics.count("AcknowledgementsSuppressed", reason=record.ack_reason)
+        self._sla.sync_schedules(None, ticket)
+        return IngestResult(Outcome.TICKET, ticket.number, acknowledged, record.ack_reason)
+
+    def _store_new(
+        self,
+        ticket: Ticket,
+        message: Message,
+        events: list[Event],
+        record: MailRecord,
+        limit: RateLimit | None,
+    ) -> None:
+        self._store.create_ticket(
+            ticket=ticket, message=message, events=events, record=record, rate_limit=limit
+        )
+
+    # -- reply on a ticket ------------------------------------------------------------------
+
+    def _reply(
+        self,
+        receipt: Receipt,
+        mail: ParsedEmail,
+        now: datetime,
+        sender: Address,
+        ticket: Ticket,
+        auto: AutoMail | None,
+    ) -> IngestResult:
+        attachments = store_attachments(self._raw, receipt.mail_id, mail, self._limits)
+        record = MailRecord(
+            mail_id=receipt.mail_id,
+            outcome=Outcome.REPLY,
+            received_at=now,
+            ticket_number=ticket.number,
+            ack_reason="reply on an existing ticket",
+        )
+        author = Party(sender.email, sender.name)
+        for _ in range(VERSION_RETRIES):
+            message = self._inbound(
+                receipt,
+                mail,
+                number=ticket.number,
+                author=author,
+                at=now,
+                auto=auto,
+                attachments=attachments,
+            )
+            updated, events = self._after_reply(ticket, mail, now, auto)
+            updated, sla_events = self._sla.plan(ticket, updated, now)
+            try:
+                self._store.append_message(
+                    ticket=updated,
+                    expected_version=ticket.version,
+                    message=message,
+                    events=[*events, *sla_events],
+                    record=record,
+                )
+                break
+            except VersionConflict:
+                fresh = self._store.get_ticket(ticket.number)
+                if fresh is None:
+                    raise
+                ticket = fresh
+            except DuplicateMessage as dup:
+                return self._duplicate(receipt, now, dup)
+        else:
+            raise VersionConflict(f"ticket {ticket.number} kept changing")
+        self._metrics.count("RepliesThreaded")
+        log.info("reply threaded", extra={"ticket": ticket.number, "mail": receipt.mail_id})
+        self._sla.sync_schedules(ticket, updated)
+        return IngestResult(Outcome.REPLY, ticket.number)
+
+    def _after_reply(
+        self, ticket: Ticket, mail: ParsedEmail, now: datetime, auto: AutoMail | None
+    ) -> tuple[Ticket, list[Event]]:
+        if auto is not None:
+            event = Event(now, "automatic_mail_received", "system", {"reason": auto.reason})
+            thread = ticket.with_thread_id(mail.message_id)
+            return replace(ticket, thread_ids=thread, version=ticket.version + 1), [event]
+        cc = tuple(
+            normalise(a.email)
+            for a in (*mail.to, *mail.cc)
+            if is_valid(a.email)
+            and normalise(a.email) not in self._own
+            and normalise(a.email) not in ticket.participants
+        )
+        updated, events = on_customer_reply(ticket, at=now, message_id=mail.message_id, cc=cc)
+        return updated, [Event(now, "customer_replied", "customer", {}), *events]
+
+    # -- quarantine, duplicates, retries ----------------------------------------------------
+
+    def _quarantine(
+        self, receipt: Receipt, mail: ParsedEmail, now: datetime, reason: str
+    ) -> IngestResult:
+        entry = QuarantineEntry(
+            mail_id=receipt.mail_id,
+            received_at=now,
+            reason=reason,
+            sender=mail.sender.email if mail.sender else receipt.source,
+            subject=header_safe(mail.subject, 500),
+            recipients=receipt.recipients,
+            raw_key=f"{self._prefix}{receipt.mail_id}",
+            detail={"verdicts": receipt.verdicts, "defects": list(mail.defects)[:20]},
+        )
+        record = MailRecord(
+            mail_id=receipt.mail_id,
+            outcome=Outcome.QUARANTINE,
+            received_at=now,
+            quarantine_reason=reason,
+        )
+        self._store.quarantine(entry=entry, record=record)
+        self._metrics.count("Quarantined")
+        log.info("mail quarantined", extra={"mail": receipt.mail_id, "reason": reason})
+        return IngestResult(Outcome.QUARANTINE, reason=reason)
+
+    def _duplicate(self, receipt: Receipt, now: datetime, dup: DuplicateMessage) -> IngestResult:
+        record = MailRecord(
+            mail_id=receipt.mail_id,
+            outcome=Outcome.DUPLICATE,
+            received_at=now,
+            ticket_number=dup.ticket_number,
+            ack_reason=f"same Message-ID as a mail already on #{dup.ticket_number}",
+        )
+        self._store.save_record(record)
+        log.info("duplicate delivery", extra={"ticket": dup.ticket_number, "mail": receipt.mail_id})
+        return IngestResult(Outcome.DUPLICATE, dup.ticket_number, reason=record.ack_reason)
+
+    def _resume(
+        self, record: MailRecord, receipt: Receipt, mail: ParsedEmail, now: datetime
+    ) -> IngestResult:
+        """A repeated delivery: finish what the first one left undone, and nothing else."""
+        log.info("repeated delivery", extra={"mail": receipt.mail_id, "outcome": record.outcome})
+        done = IngestResult(record.outcome, record.ticket_number, reason="already processed")
+        if record.outcome not in (Outcome.TICKET, Outcome.REPLY) or record.ticket_number is None:
+            return done
+        ticket = self._store.get_ticket(record.ticket_number)
+        if ticket is None:
+            raise StorageError(f"ticket {record.ticket_number} of mail {record.mail_id} is missing")
+        if record.outcome == Outcome.TICKET and record.ack != AckState.NOT_WANTED:
+            first = record.received_at
+            inbound = self._inbound(
+                receipt,
+                mail,
+                number=ticket.number,
+                author=ticket.requester,
+                at=first,
+                attachments=(),
+            )
+            address = self._opener.route(receipt, mail).address
+            sent_now = self._acks.finish(record, ticket, inbound, address, now)
+            done = replace(done, acknowledged=sent_now)
+        self._sla.sync_schedules(None, ticket)
+        return done
+
+    def _rate_limit(self, sender: Address) -> RateLimit:
+        return RateLimit(
+            sender=sender.email,
+            per_hour=self._ack_limits.max_per_sender_per_hour,
+            per_day=self._ack_limits.max_per_sender_per_day,
+        )
+
+
+def _spam_or_virus(receipt: Receipt) -> str | None:
+    if receipt.virus.upper() == "FAIL":
+        return "virus (SES virusVerdict FAIL)"
+    if receipt.spam.upper() == "FAIL":
+        return "spam (SES spamVerdict FAIL)"
+    return None

@@ -1,0 +1,121 @@
+"""Release from quarantine: an agent judged held mail legitimate; it becomes a ticket, unanswered
+by any automatic mail (the agent will write)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from chalicelib.config import Limits
+from chalicelib.domain.errors import Conflict, NotFound
+from chalicelib.domain.mail import threads
+from chalicelib.domain.mail.parsed import ParsedEmail, Receipt
+from chalicelib.domain.tickets.model import Event, Party
+from chalicelib.services.desk_ports import HeldMail, HeldMailStore, HeldStatus
+from chalicelib.services.inbound.ingest import IngestResult
+from chalicelib.services.inbound.messages import inbound_message, store_attachments
+from chalicelib.services.inbound.opening import TicketOpener, creation_events, sender_of
+from chalicelib.services.outgoing import sync_after_commit
+from chalicelib.services.ports import (
+    Clock,
+    DuplicateMessage,
+    MailRecord,
+    Metrics,
+    Outcome,
+    RawMailStore,
+    SlaPlanner,
+    TicketStore,
+)
+
+log = logging.getLogger("helpdesk.quarantine")
+
+
+class QuarantineRelease:
+    def __init__(
+        self,
+        *,
+        store: TicketStore,
+        raw: RawMailStore,
+        parse: Callable[[bytes], ParsedEmail],
+        opener: TicketOpener,
+        sla: SlaPlanner,
+        clock: Clock,
+        metrics: Metrics,
+        limits: Limits,
+    ) -> None:
+        self._store = store
+        self._raw = raw
+        self._parse = parse
+        self._opener = opener
+        self._sla = sla
+        self._clock = clock
+        self._metrics = metrics
+        self._limits = limits
+
+    def release(self, mail_id: str, by_agent: str, held: HeldMailStore) -> IngestResult:
+        entry = held.get_held(mail_id)
+        if entry is None:
+            raise NotFound(f"no quarantined mail {mail_id}")
+        if entry.status == HeldStatus.RELEASED:
+            raise Conflict(f"mail {mail_id} was released already, as #{entry.ticket_number}")
+        mail = self._parse(self._raw.get_raw(mail_id))
+        receipt = _receipt_of(entry)
+        sender = sender_of(mail, receipt)
+        if sender is None:
+            raise Conflict(f"mail {mail_id} has no sender address: it cannot become a ticket")
+        now = self._clock.now()
+        route = self._opener.route(receipt, mail)
+        number = self._store.allocate_number()
+        message = inbound_message(
+            mail,
+            ticket_number=number,
+            author=Party(sender.email, sender.name),
+            at=receipt.received_at,
+            mail_id=mail_id,
+            raw_key=entry.entry.raw_key,
+            attachments=store_attachments(self._raw, mail_id, mail, self._limits),
+            limits=self._limits,
+        )
+        ticket = self._opener.open(number, mail, message, sender, route, now)
+        released = f"released from quarantine by {by_agent}"
+        events = [
+            *creation_events(ticket, route, receipt, threads.ThreadDecision(None), None, now),
+            Event(now, "released_from_quarantine", by_agent, {"reason": entry.entry.reason}),
+            Event(now, "acknowledgement_suppressed", "system", {"reason": released}),
+        ]
+        record = MailRecord(
+            mail_id=mail_id,
+            outcome=Outcome.TICKET,
+            received_at=receipt.received_at,
+            ticket_number=number,
+            ack_reason=released,
+            quarantine_reason=entry.entry.reason,
+        )
+        try:
+            held.release(
+                held=entry,
+                ticket=ticket,
+                message=message,
+                events=events,
+                record=record,
+                by=by_agent,
+                at=now,
+            )
+        except DuplicateMessage as dup:
+            raise Conflict(f"this mail is already on ticket #{dup.ticket_number}") from dup
+        sync_after_commit(self._sla, None, ticket)
+        self._metrics.count("QuarantineReleased")
+        log.info("quarantine released", extra={"mail": mail_id, "ticket": number, "by": by_agent})
+        return IngestResult(Outcome.TICKET, number, reason=released)
+
+
+def _receipt_of(held: HeldMail) -> Receipt:
+    entry = held.entry
+    verdicts = dict(entry.detail.get("verdicts") or {})
+    return Receipt(
+        mail_id=entry.mail_id,
+        received_at=entry.received_at,
+        source=entry.sender,
+        recipients=entry.recipients,
+        **{k: str(verdicts[k]) for k in ("spam", "virus", "spf", "dkim", "dmarc") if k in verdicts},
+    )
