@@ -9,12 +9,12 @@ from typing import Any, cast
 
 from chalicelib.domain.desk.canned import CannedTemplate, Feedback
 from chalicelib.domain.errors import Conflict
+from chalicelib.domain.mail.delivery import HeldMail
 from chalicelib.domain.survey.model import survey_of
 from chalicelib.domain.tickets.changes import is_spam
 from chalicelib.domain.tickets.model import Event, Message, Ticket
 from chalicelib.services.desk.detail import AttachmentView, MessageView, TicketDetail
 from chalicelib.services.desk.queues import QueueSummary
-from chalicelib.services.desk_ports import HeldMail
 
 
 def _iso(value: datetime | None) -> str | None:

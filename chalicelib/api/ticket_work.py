@@ -10,9 +10,9 @@ from chalicelib import bootstrap
 from chalicelib.api.http import api_errors, current_agent, field, json_body, json_response
 from chalicelib.api.ticket_json import current_as_json, message_json, ticket_json
 from chalicelib.api.tickets import ticket_number
+from chalicelib.domain.desk.reply_keys import HEADER, parse_key
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.services.desk.replies import ReplyRequest
-from chalicelib.services.desk.reply_keys import HEADER, parse_key
 
 bp = Blueprint(__name__)
 

@@ -3,6 +3,12 @@
 HelpdeskError
  ├── NotFound            a ticket, agent or entry does not exist
  ├── Conflict            a stale version or a state that forbids the action
+ │    ├── VersionConflict     a ticket changed since it was read (the unit of work retries)
+ │    ├── AlreadyProcessed    this SES delivery was handled before (carries its record)
+ │    ├── DuplicateMessage    this Message-ID is already on a ticket
+ │    ├── RateLimited         the sender had all the acknowledgements the limits allow
+ │    ├── OptedOut            the customer asked for no more surveys
+ │    └── AlreadyFired        this SLA schedule acted before (carries its mark)
  ├── InvalidInput        a field is missing or malformed (names the field)
  ├── Forbidden           the caller's role may not do this
  ├── Unauthorized        no credentials, or credentials we do not know
@@ -12,6 +18,12 @@ HelpdeskError
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from chalicelib.domain.mail.delivery import MailRecord
+    from chalicelib.domain.sla.firing import FiringMark
 
 
 class HelpdeskError(Exception):
@@ -53,3 +65,40 @@ class TooLarge(HelpdeskError):
 
 class Unauthorized(HelpdeskError):
     pass
+
+
+class AlreadyProcessed(Conflict):
+    """The SES delivery was handled before; `record` says how far it got."""
+
+    def __init__(self, record: MailRecord) -> None:
+        super().__init__(record.mail_id)
+        self.record = record
+
+
+class DuplicateMessage(Conflict):
+    """Another delivery already stored this Message-ID (the same mail reached us twice)."""
+
+    def __init__(self, message_id: str, ticket_number: int) -> None:
+        super().__init__(message_id)
+        self.message_id = message_id
+        self.ticket_number = ticket_number
+
+
+class RateLimited(Conflict):
+    """The sender had as many acknowledgements as the limits allow."""
+
+
+class VersionConflict(Conflict):
+    """The ticket changed since it was read."""
+
+
+class OptedOut(Conflict):
+    """The customer asked for no more surveys (a CUSTOMER#<address> item says so)."""
+
+
+class AlreadyFired(Conflict):
+    """This schedule acted before; `mark` says what it did (None when unknown)."""
+
+    def __init__(self, mark: FiringMark | None) -> None:
+        super().__init__(mark.schedule if mark else "")
+        self.mark = mark

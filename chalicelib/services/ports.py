@@ -1,4 +1,9 @@
-"""Ports: what the use cases need from the outside world, as Protocols adapters implement."""
+"""Ports: everything the use cases need from outside, as Protocols the adapters implement.
+
+One module so that a newcomer (and mypy, through the typed bootstrap) sees every boundary in one
+place: mail in and out, the ticket table and its views, agents, templates, held mail, the SLA
+schedules and firings, the survey and its answer records.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from chalicelib.domain.desk.agents import Agent, ApiToken
+from chalicelib.domain.desk.canned import CannedTemplate, Feedback
+from chalicelib.domain.desk.reply_keys import ReplyClaim
+from chalicelib.domain.mail.delivery import HeldMail, MailRecord, QuarantineEntry, RateLimit
 from chalicelib.domain.mail.parsed import Address, ParsedAttachment
+from chalicelib.domain.sla.firing import FiringMark
+from chalicelib.domain.survey.csat import CsatRecord
 from chalicelib.domain.tickets.model import Event, Message, Ticket
 
 
@@ -92,84 +103,10 @@ class Metrics(Protocol):
     def count(self, name: str, reason: str | None = None) -> None: ...
 
 
-class AckState(StrEnum):
-    NOT_WANTED = "not_wanted"
-    CLAIMED = "claimed"
-    SENT = "sent"
-    FAILED = "failed"
-
-
-class Outcome(StrEnum):
-    TICKET = "ticket"
-    REPLY = "reply"
-    QUARANTINE = "quarantine"
-    DUPLICATE = "duplicate"
-
-
-@dataclass(frozen=True)
-class MailRecord:
-    """What became of one SES delivery: the idempotency record of the inbound pipeline."""
-
-    mail_id: str
-    outcome: Outcome
-    received_at: datetime
-    ticket_number: int | None = None
-    ack: AckState = AckState.NOT_WANTED
-    ack_reason: str = ""
-    ack_claimed_at: datetime | None = None
-    ack_provider_id: str | None = None
-    quarantine_reason: str = ""
-
-
-@dataclass(frozen=True)
-class QuarantineEntry:
-    mail_id: str
-    received_at: datetime
-    reason: str
-    sender: str
-    subject: str
-    recipients: tuple[str, ...]
-    raw_key: str
-    detail: Mapping[str, Any] = field(default_factory=dict)
-    status: str = "held"
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    sender: str
-    per_hour: int
-    per_day: int
-
-
 @dataclass(frozen=True)
 class ThreadLookup:
     by_message_id: Mapping[str, int]
     tickets: Mapping[int, Ticket]
-
-
-class AlreadyProcessed(Exception):
-    """The SES delivery was handled before; `record` says how far it got."""
-
-    def __init__(self, record: MailRecord) -> None:
-        super().__init__(record.mail_id)
-        self.record = record
-
-
-class DuplicateMessage(Exception):
-    """Another delivery already stored this Message-ID (the same mail reached us twice)."""
-
-    def __init__(self, message_id: str, ticket_number: int) -> None:
-        super().__init__(message_id)
-        self.message_id = message_id
-        self.ticket_number = ticket_number
-
-
-class RateLimited(Exception):
-    """The sender had as many acknowledgements as the limits allow."""
-
-
-class VersionConflict(Exception):
-    """The ticket changed since it was read."""
 
 
 class TicketStore(Protocol):
@@ -227,3 +164,257 @@ class TicketStore(Protocol):
         ...
 
     def list_quarantine(self, limit: int = 50) -> list[QuarantineEntry]: ...
+
+
+class PartitionKind(StrEnum):
+    """The lists the table keeps sorted (one index each); the adapter knows their keys."""
+
+    QUEUE = "queue"  # a queue's tickets of one status group
+    ASSIGNEE = "assignee"  # an agent's tickets ("-" for unassigned) of one status group
+    STATUS = "status"  # every ticket of one status group
+    REQUESTER = "requester"  # a customer's tickets, newest first
+    UNASSIGNED = "unassigned"  # a queue's unassigned tickets of one status group
+    FLAG = "flag"  # tickets waiting on us whose SLA is at risk or breached
+
+
+@dataclass(frozen=True)
+class ViewQuery:
+    """One Query: a partition, read in order, with the (rare) filters the partition cannot key."""
+
+    kind: PartitionKind
+    value: str
+    group: str = ""
+    newest_first: bool = False
+    statuses: tuple[str, ...] = ()
+    queue: str | None = None
+    assignee: str | None = None
+    unassigned_only: bool = False
+    limit: int = 50
+    cursor: str | None = None
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.statuses or self.queue or self.assignee or self.unassigned_only)
+
+
+@dataclass(frozen=True)
+class Page:
+    tickets: list[Ticket]
+    cursor: str | None
+
+
+@dataclass(frozen=True)
+class TicketRecord:
+    """A ticket's whole partition: the ticket, its thread oldest first, its event log."""
+
+    ticket: Ticket
+    messages: list[Message]
+    events: list[Event]
+
+
+@dataclass(frozen=True)
+class WaitingStats:
+    waiting: int
+    unassigned: int
+    oldest_waiting_since: datetime | None
+
+
+class ViewStore(Protocol):
+    def query_view(self, query: ViewQuery) -> Page:
+        """Raises InvalidInput("cursor") for a cursor that is not one of this query's."""
+        ...
+
+    def ticket_record(self, number: int) -> TicketRecord | None: ...
+
+    def waiting_stats(self, queue: str) -> WaitingStats: ...
+
+
+class DeskStore(TicketStore, Protocol):
+    def update_ticket(
+        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event]
+    ) -> None:
+        """One transaction. Raises VersionConflict when the ticket changed."""
+        ...
+
+    def add_to_thread(self, *, message: Message, events: Sequence[Event]) -> None:
+        """A message that changes nothing on the ticket (a note). Raises NotFound."""
+        ...
+
+
+class Presigner(Protocol):
+    def presign(self, key: str, *, filename: str | None = None, expires: int = 300) -> str: ...
+
+
+class HtmlSanitizer(Protocol):
+    def __call__(self, html: str, inline_images: Mapping[str, str]) -> str:
+        """Safe HTML; `cid:` images point at `inline_images[content_id]`."""
+        ...
+
+
+class AgentDirectory(Protocol):
+    def get(self, agent_id: str) -> Agent:
+        """Raises NotFound."""
+        ...
+
+
+class TemplateEngine(Protocol):
+    def check(self, source: str) -> None:
+        """Raises InvalidInput("body") for a template that may not be saved."""
+        ...
+
+    def render(self, source: str, values: Mapping[str, str]) -> str:
+        """Raises InvalidInput("template_id") when the template fails to render."""
+        ...
+
+
+class TemplateStore(Protocol):
+    def get_template(self, template_id: str) -> CannedTemplate | None: ...
+
+    def list_templates(self) -> list[CannedTemplate]: ...
+
+    def create_template(self, template: CannedTemplate) -> None: ...
+
+    def save_template(self, template: CannedTemplate, expected_version: int) -> None:
+        """Raises VersionConflict."""
+        ...
+
+    def get_feedback(self, template_id: str, agent: str) -> Feedback | None: ...
+
+    def list_feedback(self, template_id: str, limit: int) -> list[Feedback]: ...
+
+    def put_feedback(self, feedback: Feedback, previous: Feedback | None) -> None:
+        """Stores the agent's vote and moves the counts. Raises VersionConflict, NotFound."""
+        ...
+
+
+class HeldMailStore(Protocol):
+    def get_held(self, mail_id: str) -> HeldMail | None: ...
+
+    def list_held(self, limit: int, cursor: str | None) -> tuple[list[HeldMail], str | None]:
+        """Newest first. Raises InvalidInput("cursor")."""
+        ...
+
+    def release(
+        self,
+        *,
+        held: HeldMail,
+        ticket: Ticket,
+        message: Message,
+        events: Sequence[Event],
+        record: MailRecord,
+        by: str,
+        at: datetime,
+    ) -> None:
+        """One transaction: the ticket, its first message, the delivery record and the entry.
+
+        Raises Conflict when the entry was decided meanwhile, DuplicateMessage when its
+        Message-ID is already on a ticket.
+        """
+        ...
+
+    def mark_spam(self, *, held: HeldMail, by: str, at: datetime) -> None:
+        """Raises Conflict when the entry was decided meanwhile."""
+        ...
+
+
+class SurveyStore(Protocol):
+    def get_ticket(self, number: int) -> Ticket | None: ...
+
+    def creation_reasons(self, ticket: Ticket) -> list[str]:
+        """Why the acknowledgement was suppressed when the ticket was created (may be none)."""
+        ...
+
+    def claim_send(
+        self,
+        *,
+        ticket: Ticket,
+        expected_version: int,
+        message: Message,
+        events: Sequence[Event],
+        customer: str,
+    ) -> None:
+        """One transaction: the ticket (survey sent), the mail on its thread, its events, and
+        a check that `customer` has not opted out. Raises OptedOut or VersionConflict."""
+        ...
+
+    def update_ticket(
+        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event]
+    ) -> None:
+        """One transaction. Raises VersionConflict."""
+        ...
+
+    def record_answer(
+        self,
+        *,
+        ticket: Ticket,
+        expected_version: int,
+        record: CsatRecord,
+        message: Message | None,
+        events: Sequence[Event],
+    ) -> None:
+        """One transaction: the ticket, its answer record, the comment. Raises VersionConflict."""
+        ...
+
+    def opt_out(self, address: str, at: datetime, ticket: int) -> None: ...
+
+
+class CsatRecords(Protocol):
+    def csat_records(self, since: datetime, until: datetime) -> list[CsatRecord]:
+        """Answers recorded in [since, until), by month, without reading tickets."""
+        ...
+
+
+class FiringStore(Protocol):
+    def read_firing(self, number: int, schedule: str) -> tuple[Ticket | None, FiringMark | None]:
+        """The ticket and the mark of this schedule, in one read."""
+        ...
+
+    def record_firing(
+        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event], mark: FiringMark
+    ) -> None:
+        """One transaction. Raises AlreadyFired or VersionConflict."""
+        ...
+
+    def save_mark(self, mark: FiringMark) -> None: ...
+
+
+class AgentStore(Protocol):
+    def get_agent(self, agent_id: str) -> Agent | None: ...
+
+    def list_agents(self) -> list[Agent]: ...
+
+    def create_agent(self, agent: Agent) -> None:
+        """Raises Conflict when an agent with that id exists."""
+        ...
+
+    def save_agent(self, agent: Agent) -> None: ...
+
+    def add_token(self, token: ApiToken) -> None: ...
+
+    def token_by_hash(self, token_hash: str) -> ApiToken | None: ...
+
+    def list_tokens(self, agent_id: str) -> list[ApiToken]: ...
+
+    def revoke_token(self, token: ApiToken) -> None: ...
+
+
+class ReplyClaims(Protocol):
+    def claim(self, claim: ReplyClaim) -> ReplyClaim | None:
+        """Write the claim unless the agent's key is taken; returns the claim already there."""
+        ...
+
+    def take_over(self, claim: ReplyClaim, stale: ReplyClaim) -> bool:
+        """Replace `stale` with `claim`, only if `stale` is still what is stored."""
+        ...
+
+    def save(self, claim: ReplyClaim) -> None: ...
+
+    def release(self, claim: ReplyClaim) -> None:
+        """Forget the claim: nothing was sent, the key may be used again."""
+        ...
+
+
+class Releaser(Protocol):
+    """services.inbound.release.QuarantineRelease: the held mail becomes a new ticket."""
+
+    def release(self, mail_id: str, by_agent: str, held: HeldMailStore) -> object: ...

@@ -8,9 +8,8 @@ from typing import Any
 from chalicelib.adapters.dynamo import items
 from chalicelib.adapters.dynamo.table import to_attr
 from chalicelib.adapters.dynamo.tickets import DynamoTicketStore
-from chalicelib.domain.errors import NotFound, StorageError
+from chalicelib.domain.errors import NotFound, StorageError, VersionConflict
 from chalicelib.domain.tickets.model import Event, Message, Ticket
-from chalicelib.services.ports import VersionConflict
 
 
 class DynamoDesk(DynamoTicketStore):

@@ -30,6 +30,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from chalicelib.domain.mail.delivery import AckState, MailRecord, Outcome, QuarantineEntry
 from chalicelib.domain.tickets.model import (
     WAITING_ON_AGENT,
     AttachmentRef,
@@ -41,7 +42,6 @@ from chalicelib.domain.tickets.model import (
     Status,
     Ticket,
 )
-from chalicelib.services.ports import AckState, MailRecord, Outcome, QuarantineEntry
 
 Item = dict[str, Any]
 META = "META"

@@ -14,10 +14,9 @@ from chalicelib.adapters.dynamo import items
 from chalicelib.adapters.dynamo.table import Item, to_attr
 from chalicelib.adapters.dynamo.tickets import DynamoTicketStore
 from chalicelib.adapters.dynamo.views import decode_cursor, encode_cursor
-from chalicelib.domain.errors import Conflict, StorageError
+from chalicelib.domain.errors import Conflict, DuplicateMessage, StorageError
+from chalicelib.domain.mail.delivery import HeldMail, HeldStatus, MailRecord, Outcome
 from chalicelib.domain.tickets.model import Event, Message, Ticket
-from chalicelib.services.desk_ports import HeldMail, HeldStatus
-from chalicelib.services.ports import DuplicateMessage, MailRecord, Outcome
 
 QUARANTINE = "QUARANTINE"
 

@@ -12,8 +12,8 @@ from botocore.exceptions import ClientError
 
 from chalicelib.adapters.dynamo import items
 from chalicelib.adapters.dynamo.table import DynamoTable, from_attr, to_attr
+from chalicelib.domain.desk.reply_keys import CLAIM_TTL, ClaimState, ReplyClaim, key_digest
 from chalicelib.domain.errors import StorageError
-from chalicelib.services.desk.reply_keys import CLAIM_TTL, ClaimState, ReplyClaim, key_digest
 
 
 def claim_key(agent: str, key: str) -> items.Item:

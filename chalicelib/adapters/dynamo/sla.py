@@ -8,11 +8,10 @@ from datetime import datetime, timedelta
 
 from chalicelib.adapters.dynamo import items
 from chalicelib.adapters.dynamo.table import DynamoTable
-from chalicelib.domain.errors import StorageError
+from chalicelib.domain.errors import AlreadyFired, StorageError, VersionConflict
+from chalicelib.domain.sla.firing import FiringMark, MarkState
 from chalicelib.domain.sla.policy import Deadline, Point, PointKind, SlaRecord
 from chalicelib.domain.tickets.model import Event, Ticket
-from chalicelib.services.ports import VersionConflict
-from chalicelib.services.sla.firing import AlreadyFired, FiringMark, MarkState
 
 MARK_TTL = timedelta(days=7)  # longer than Scheduler retries a firing (24 h)
 

@@ -14,11 +14,10 @@ from typing import Any
 from chalicelib.adapters.dynamo import items
 from chalicelib.adapters.dynamo.desk import DynamoDesk
 from chalicelib.adapters.dynamo.table import to_attr
-from chalicelib.domain.errors import StorageError
+from chalicelib.domain.errors import OptedOut, StorageError, VersionConflict
+from chalicelib.domain.survey.csat import CsatRecord
 from chalicelib.domain.survey.tokens import Answer
 from chalicelib.domain.tickets.model import Event, Message, Ticket
-from chalicelib.services.ports import VersionConflict
-from chalicelib.services.survey_ports import CsatRecord, OptedOut
 
 SUPPRESSED = "acknowledgement_suppressed"
 

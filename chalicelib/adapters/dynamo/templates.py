@@ -13,8 +13,7 @@ from typing import Any
 from chalicelib.adapters.dynamo.items import parse_ts, ts
 from chalicelib.adapters.dynamo.table import DynamoTable, Item, to_attr
 from chalicelib.domain.desk.canned import CannedTemplate, Feedback
-from chalicelib.domain.errors import Conflict, NotFound, StorageError
-from chalicelib.services.ports import VersionConflict
+from chalicelib.domain.errors import Conflict, NotFound, StorageError, VersionConflict
 
 TEMPLATES = "TEMPLATES"
 

@@ -9,18 +9,16 @@ from typing import Any
 
 from chalicelib.adapters.dynamo import items
 from chalicelib.adapters.dynamo.table import Cancelled, DynamoTable, from_attr, to_attr
-from chalicelib.domain.errors import StorageError
-from chalicelib.domain.tickets.model import Event, Message, Ticket
-from chalicelib.services.ports import (
+from chalicelib.domain.errors import (
     AlreadyProcessed,
     DuplicateMessage,
-    MailRecord,
-    QuarantineEntry,
-    RateLimit,
     RateLimited,
-    ThreadLookup,
+    StorageError,
     VersionConflict,
 )
+from chalicelib.domain.mail.delivery import MailRecord, QuarantineEntry, RateLimit
+from chalicelib.domain.tickets.model import Event, Message, Ticket
+from chalicelib.services.ports import ThreadLookup
 
 FIRST_TICKET_NUMBER = 1000
 RATE_TTL = timedelta(days=2)

@@ -11,13 +11,7 @@ from typing import Any
 from chalicelib.adapters.dynamo import items
 from chalicelib.adapters.dynamo.table import DynamoTable, Item
 from chalicelib.domain.errors import InvalidInput
-from chalicelib.services.desk_ports import (
-    Page,
-    PartitionKind,
-    TicketRecord,
-    ViewQuery,
-    WaitingStats,
-)
+from chalicelib.services.ports import Page, PartitionKind, TicketRecord, ViewQuery, WaitingStats
 
 _INDEX = {
     PartitionKind.QUEUE: "GSI1",

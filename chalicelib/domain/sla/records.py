@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.domain.sla.policy import (
-    BREACHED,
-    Outcome,
-    SlaPolicy,
-    SlaRecord,
-    Watch,
-    counted,
-)
+from chalicelib.domain.sla.policy import BREACHED, Outcome, SlaPolicy, SlaRecord, Watch, counted
 from chalicelib.domain.tickets.model import Event, Ticket
 
 MET_KIND = "sla_met"  # met, or done late after a recorded miss

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.desk.agents import Agent
-from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, TooLarge
+from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, TooLarge, VersionConflict
 from chalicelib.domain.mail.addresses import normalise
 from chalicelib.domain.survey.model import note_solver
 from chalicelib.domain.tickets.changes import (
@@ -25,10 +25,9 @@ from chalicelib.domain.tickets.changes import (
     transfer,
 )
 from chalicelib.domain.tickets.model import Event, Message, MessageKind, Party, Ticket
-from chalicelib.services.desk_ports import AgentDirectory, DeskStore
 from chalicelib.services.inbound.messages import new_message_id
 from chalicelib.services.outgoing import sync_after_commit
-from chalicelib.services.ports import Clock, SlaPlanner, VersionConflict
+from chalicelib.services.ports import AgentDirectory, Clock, DeskStore, SlaPlanner
 
 MAX_NOTE_BYTES = 64 * 1024
 VERSION_RETRIES = 3

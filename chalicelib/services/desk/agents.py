@@ -6,7 +6,6 @@ import contextlib
 import time
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Protocol
 
 from chalicelib.domain.desk.agents import (
     Agent,
@@ -19,29 +18,9 @@ from chalicelib.domain.desk.agents import (
 )
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from chalicelib.domain.mail.addresses import header_safe, is_valid, normalise
-from chalicelib.services.ports import Clock
+from chalicelib.services.ports import AgentStore, Clock
 
 AUTH_CACHE_SECONDS = 60  # a revoked token stops working within this time on a warm container
-
-
-class AgentStore(Protocol):
-    def get_agent(self, agent_id: str) -> Agent | None: ...
-
-    def list_agents(self) -> list[Agent]: ...
-
-    def create_agent(self, agent: Agent) -> None:
-        """Raises Conflict when an agent with that id exists."""
-        ...
-
-    def save_agent(self, agent: Agent) -> None: ...
-
-    def add_token(self, token: ApiToken) -> None: ...
-
-    def token_by_hash(self, token_hash: str) -> ApiToken | None: ...
-
-    def list_tokens(self, agent_id: str) -> list[ApiToken]: ...
-
-    def revoke_token(self, token: ApiToken) -> None: ...
 
 
 class AgentService:

@@ -14,11 +14,10 @@ from chalicelib.domain.desk.canned import (
     Feedback,
     placeholder_values,
 )
-from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
+from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, VersionConflict
 from chalicelib.domain.mail.language import SUPPORTED
 from chalicelib.domain.tickets.model import Ticket
-from chalicelib.services.desk_ports import TemplateEngine, TemplateStore
-from chalicelib.services.ports import Clock, TicketStore, VersionConflict
+from chalicelib.services.ports import Clock, TemplateEngine, TemplateStore, TicketStore
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FEEDBACK_SHOWN = 20

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.tickets.model import AttachmentRef, Event, Message, MessageKind, Ticket
-from chalicelib.services.desk_ports import HtmlSanitizer, Presigner, ViewStore
+from chalicelib.services.ports import HtmlSanitizer, Presigner, ViewStore
 
 LINK_SECONDS = 300
 # At the same instant (a mail and its acknowledgement share one), the mail comes first.

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from chalicelib.domain.desk.agents import Agent
 from chalicelib.domain.errors import Conflict, NotFound
+from chalicelib.domain.mail.delivery import HeldMail, HeldStatus
 from chalicelib.services.desk.views import page_cursor, page_limit
-from chalicelib.services.desk_ports import HeldMail, HeldMailStore, HeldStatus
-from chalicelib.services.ports import Clock
-
-
-class Releaser(Protocol):
-    """services.release.QuarantineRelease: the held mail becomes a new ticket."""
-
-    def release(self, mail_id: str, by_agent: str, held: HeldMailStore) -> object: ...
+from chalicelib.services.ports import Clock, HeldMailStore, Releaser
 
 
 class QuarantineDesk:

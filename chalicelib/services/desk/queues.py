@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.domain.tickets.routing import Routing
-from chalicelib.services.desk_ports import ViewStore
-from chalicelib.services.ports import Clock
+from chalicelib.services.ports import Clock, ViewStore
 
 
 @dataclass(frozen=True)

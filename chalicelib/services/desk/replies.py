@@ -17,39 +17,38 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from chalicelib.domain.desk.agents import Agent
-from chalicelib.domain.desk.drafts import (
-    CannedText,
-    Draft,
-    ReplyRequest,
-    draft_of,
-    mail_context,
+from chalicelib.domain.desk.drafts import CannedText, Draft, ReplyRequest, draft_of, mail_context
+from chalicelib.domain.desk.reply_keys import (
+    HEADER,
+    ClaimState,
+    ReplyClaim,
+    fingerprint,
+    key_digest,
 )
-from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, StorageError
+from chalicelib.domain.errors import (
+    Conflict,
+    DuplicateMessage,
+    InvalidInput,
+    NotFound,
+    StorageError,
+    VersionConflict,
+)
 from chalicelib.domain.mail import threads
 from chalicelib.domain.mail.parsed import Address
 from chalicelib.domain.survey.model import note_solver
 from chalicelib.domain.tickets.changes import after_agent_reply
 from chalicelib.domain.tickets.model import Event, Message, MessageKind, Party, Ticket
 from chalicelib.domain.tickets.routing import Routing
-from chalicelib.services.desk.reply_keys import (
-    HEADER,
-    ClaimState,
-    ReplyClaim,
-    ReplyClaims,
-    fingerprint,
-    key_digest,
-)
 from chalicelib.services.inbound.messages import new_message_id
 from chalicelib.services.outgoing import our_message_id, sync_after_commit, tagged_subject
 from chalicelib.services.ports import (
     Clock,
-    DuplicateMessage,
     Mailer,
     OutgoingMail,
     Renderer,
+    ReplyClaims,
     SlaPlanner,
     TicketStore,
-    VersionConflict,
 )
 from chalicelib.services.sla.clock import CALL_BUDGET
 

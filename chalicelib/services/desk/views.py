@@ -32,7 +32,7 @@ from chalicelib.domain.desk.agents import Agent
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.mail.addresses import is_valid, normalise
 from chalicelib.domain.tickets.model import Status
-from chalicelib.services.desk_ports import Page, PartitionKind, ViewQuery, ViewStore
+from chalicelib.services.ports import Page, PartitionKind, ViewQuery, ViewStore
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100

@@ -15,9 +15,10 @@ from datetime import datetime
 
 from chalicelib.domain.errors import StorageError
 from chalicelib.domain.mail import threads
+from chalicelib.domain.mail.delivery import AckState, MailRecord
 from chalicelib.domain.tickets.model import Message, Ticket
 from chalicelib.services.inbound.acknowledgement import Acknowledgement, Acknowledger
-from chalicelib.services.ports import AckState, Mailer, MailRecord, Metrics, TicketStore
+from chalicelib.services.ports import Mailer, Metrics, TicketStore
 
 log = logging.getLogger("helpdesk.ingest")
 

@@ -8,9 +8,22 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from chalicelib.config import AckSettings, Limits
-from chalicelib.domain.errors import StorageError
+from chalicelib.domain.errors import (
+    AlreadyProcessed,
+    DuplicateMessage,
+    RateLimited,
+    StorageError,
+    VersionConflict,
+)
 from chalicelib.domain.mail import threads
 from chalicelib.domain.mail.addresses import header_safe, is_valid, normalise
+from chalicelib.domain.mail.delivery import (
+    AckState,
+    MailRecord,
+    Outcome,
+    QuarantineEntry,
+    RateLimit,
+)
 from chalicelib.domain.mail.loops import AutoMail, classify
 from chalicelib.domain.mail.parsed import Address, ParsedEmail, Receipt
 from chalicelib.domain.tickets.model import (
@@ -24,22 +37,7 @@ from chalicelib.domain.tickets.model import (
 from chalicelib.services.inbound.delivery import AckDelivery
 from chalicelib.services.inbound.messages import inbound_message, store_attachments
 from chalicelib.services.inbound.opening import TicketOpener, creation_events, sender_of
-from chalicelib.services.ports import (
-    AckState,
-    AlreadyProcessed,
-    Clock,
-    DuplicateMessage,
-    MailRecord,
-    Metrics,
-    Outcome,
-    QuarantineEntry,
-    RateLimit,
-    RateLimited,
-    RawMailStore,
-    SlaPlanner,
-    TicketStore,
-    VersionConflict,
-)
+from chalicelib.services.ports import Clock, Metrics, RawMailStore, SlaPlanner, TicketStore
 
 log = logging.getLogger("helpdesk.ingest")
 

@@ -7,21 +7,19 @@ import logging
 from collections.abc import Callable
 
 from chalicelib.config import Limits
-from chalicelib.domain.errors import Conflict, NotFound
+from chalicelib.domain.errors import Conflict, DuplicateMessage, NotFound
 from chalicelib.domain.mail import threads
+from chalicelib.domain.mail.delivery import HeldMail, HeldStatus, MailRecord, Outcome
 from chalicelib.domain.mail.parsed import ParsedEmail, Receipt
 from chalicelib.domain.tickets.model import Event, Party
-from chalicelib.services.desk_ports import HeldMail, HeldMailStore, HeldStatus
 from chalicelib.services.inbound.ingest import IngestResult
 from chalicelib.services.inbound.messages import inbound_message, store_attachments
 from chalicelib.services.inbound.opening import TicketOpener, creation_events, sender_of
 from chalicelib.services.outgoing import sync_after_commit
 from chalicelib.services.ports import (
     Clock,
-    DuplicateMessage,
-    MailRecord,
+    HeldMailStore,
     Metrics,
-    Outcome,
     RawMailStore,
     SlaPlanner,
     TicketStore,

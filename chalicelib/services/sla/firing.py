@@ -8,13 +8,13 @@ firing twice acts once), then sends one notice: three AWS calls.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
-from chalicelib.domain.errors import InvalidInput, StorageError
+from chalicelib.domain.errors import AlreadyFired, InvalidInput, StorageError, VersionConflict
+from chalicelib.domain.sla.firing import FiringMark, MarkState
 from chalicelib.domain.sla.policy import (
     AT_RISK,
     BREACHED,
@@ -28,50 +28,13 @@ from chalicelib.domain.sla.policy import (
 from chalicelib.domain.sla.records import missed_event
 from chalicelib.domain.sla.schedules import schedule_name
 from chalicelib.domain.tickets.model import Event, Ticket
-from chalicelib.services.ports import Clock, Mailer, Metrics, OutgoingMail, VersionConflict
+from chalicelib.services.ports import Clock, FiringStore, Mailer, Metrics, OutgoingMail
 from chalicelib.services.sla.notices import SlaNotices
 
 log = logging.getLogger("helpdesk.sla")
 
 EARLY_TOLERANCE = timedelta(seconds=60)  # clock skew between Scheduler and us
 VERSION_RETRIES = 3
-
-
-class MarkState(StrEnum):
-    CLAIMED = "claimed"  # acted; the notice is being sent (or was)
-    MAIL_FAILED = "mail_failed"  # acted, but SES refused: a retry sends the notice
-    SENT = "sent"  # the retry sent it
-
-
-@dataclass(frozen=True)
-class FiringMark:
-    """What one schedule did, keyed by its name: at most one action per schedule."""
-
-    schedule: str
-    ticket: int
-    point: Point
-    at: datetime
-    state: MarkState = MarkState.CLAIMED
-
-
-class AlreadyFired(Exception):
-    def __init__(self, mark: FiringMark | None) -> None:
-        super().__init__(mark.schedule if mark else "")
-        self.mark = mark
-
-
-class FiringStore(Protocol):
-    def read_firing(self, number: int, schedule: str) -> tuple[Ticket | None, FiringMark | None]:
-        """The ticket and the mark of this schedule, in one read."""
-        ...
-
-    def record_firing(
-        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event], mark: FiringMark
-    ) -> None:
-        """One transaction. Raises AlreadyFired or VersionConflict."""
-        ...
-
-    def save_mark(self, mark: FiringMark) -> None: ...
 
 
 @dataclass(frozen=True)

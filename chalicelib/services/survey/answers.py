@@ -16,10 +16,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from chalicelib.domain.errors import InvalidInput, StorageError
+from chalicelib.domain.errors import InvalidInput, StorageError, VersionConflict
 from chalicelib.domain.sla.policy import PointKind, SlaPolicy, current_points
 from chalicelib.domain.sla.schedules import fire_time, payload, schedule_name
 from chalicelib.domain.survey import tokens
+from chalicelib.domain.survey.csat import CsatRecord
 from chalicelib.domain.survey.model import (
     ANSWERABLE,
     MAX_COMMENT_CHARS,
@@ -42,9 +43,8 @@ from chalicelib.domain.tickets.model import (
 )
 from chalicelib.services.inbound.messages import new_message_id
 from chalicelib.services.outgoing import tagged_subject
-from chalicelib.services.ports import Clock, Mailer, Metrics, Scheduler, SlaPlanner, VersionConflict
+from chalicelib.services.ports import Clock, Mailer, Metrics, Scheduler, SlaPlanner, SurveyStore
 from chalicelib.services.survey.mail import SurveyMail
-from chalicelib.services.survey_ports import CsatRecord, SurveyStore
 
 log = logging.getLogger("helpdesk.survey")
 

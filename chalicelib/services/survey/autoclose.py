@@ -13,12 +13,12 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+from chalicelib.domain.errors import VersionConflict
 from chalicelib.domain.survey.model import ACTOR, Stage, survey_of, with_survey
 from chalicelib.domain.tickets.changes import bumped, with_status
 from chalicelib.domain.tickets.model import Event, Status
-from chalicelib.services.ports import Clock, Metrics, SlaPlanner, VersionConflict
+from chalicelib.services.ports import Clock, Metrics, SlaPlanner, SurveyStore
 from chalicelib.services.survey.sender import SurveyResult, parse_event
-from chalicelib.services.survey_ports import SurveyStore
 
 log = logging.getLogger("helpdesk.survey")
 

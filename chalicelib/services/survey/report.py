@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.survey.csat import CsatRecord
 from chalicelib.domain.survey.tokens import Answer
-from chalicelib.services.ports import Clock
-from chalicelib.services.survey_ports import CsatRecord, CsatRecords
+from chalicelib.services.ports import Clock, CsatRecords
 
 DEFAULT_PERIOD = timedelta(days=30)
 MAX_PERIOD = timedelta(days=366)

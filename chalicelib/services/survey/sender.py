@@ -16,21 +16,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.domain.errors import InvalidInput, StorageError
+from chalicelib.domain.errors import InvalidInput, OptedOut, StorageError, VersionConflict
 from chalicelib.domain.survey import model as rules_
 from chalicelib.domain.survey.model import Stage, Survey, SurveyRules, survey_of, with_survey
 from chalicelib.domain.tickets.changes import bumped
 from chalicelib.domain.tickets.model import Event, Status, Ticket
-from chalicelib.services.ports import (
-    Clock,
-    Mailer,
-    Metrics,
-    OutgoingMail,
-    Scheduler,
-    VersionConflict,
-)
+from chalicelib.services.ports import Clock, Mailer, Metrics, OutgoingMail, Scheduler, SurveyStore
 from chalicelib.services.survey.mail import SurveyMail
-from chalicelib.services.survey_ports import OptedOut, SurveyStore
 
 log = logging.getLogger("helpdesk.survey")
 

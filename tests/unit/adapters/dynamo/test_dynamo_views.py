@@ -12,8 +12,8 @@ from chalicelib.adapters.dynamo.items import index_attributes
 from chalicelib.adapters.dynamo.views import decode_cursor, encode_cursor, partition_key
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.tickets.model import Party, Priority, Status, Ticket
-from chalicelib.services.desk_ports import PartitionKind as K
-from chalicelib.services.desk_ports import ViewQuery
+from chalicelib.services.ports import PartitionKind as K
+from chalicelib.services.ports import ViewQuery
 
 AT = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 TICKET = Ticket(

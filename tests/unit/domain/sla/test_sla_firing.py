@@ -9,22 +9,18 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.errors import InvalidInput, StorageError
+from chalicelib.domain.errors import AlreadyFired, InvalidInput, StorageError, VersionConflict
 from chalicelib.domain.sla.business_time import BusinessCalendar, parse_weekly_hours
+from chalicelib.domain.sla.firing import FiringMark, MarkState
 from chalicelib.domain.sla.plan import opened
 from chalicelib.domain.sla.policy import SlaPolicy, current_points
 from chalicelib.domain.sla.schedules import payload
 from chalicelib.domain.tickets.changes import after_agent_reply
 from chalicelib.domain.tickets.model import Event, Priority, Status, Ticket
 from chalicelib.domain.tickets.routing import Queue, Routing
-from chalicelib.services.ports import OutgoingMail, RenderedMail, VersionConflict
+from chalicelib.services.ports import OutgoingMail, RenderedMail
 from chalicelib.services.scheduled import ScheduledTasks
-from chalicelib.services.sla.firing import (
-    AlreadyFired,
-    FiringMark,
-    MarkState,
-    SlaFiring,
-)
+from chalicelib.services.sla.firing import SlaFiring
 from chalicelib.services.sla.notices import SlaNotices
 from tests.helpers import a_ticket
 

@@ -20,11 +20,7 @@ from chalicelib.domain.sla.policy import (
     Vip,
     business_hours,
 )
-from chalicelib.domain.tickets.changes import (
-    TicketChanges,
-    after_agent_reply,
-    apply_changes,
-)
+from chalicelib.domain.tickets.changes import TicketChanges, after_agent_reply, apply_changes
 from chalicelib.domain.tickets.model import Party, Priority, Status, Ticket, on_customer_reply
 from chalicelib.services.sla.clock import BusinessHoursSla
 

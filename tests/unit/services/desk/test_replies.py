@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from chalicelib.domain.desk.agents import Agent
-from chalicelib.domain.errors import Conflict, InvalidInput
+from chalicelib.domain.errors import Conflict, InvalidInput, VersionConflict
 from chalicelib.domain.tickets.model import Event, Message, Priority, Status, Ticket
 from chalicelib.domain.tickets.routing import Queue, Routing
 from chalicelib.services.desk.replies import ReplyRequest, ReplyService
-from chalicelib.services.ports import OutgoingMail, RenderedMail, VersionConflict
+from chalicelib.services.ports import OutgoingMail, RenderedMail
 from tests.helpers import a_ticket
 
 AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ import pytest
 from chalicelib.domain.desk.agents import Agent
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.services.desk.views import ViewRequest, plan
-from chalicelib.services.desk_ports import PartitionKind as K
+from chalicelib.services.ports import PartitionKind as K
 
 ME = Agent(id="mikko@example.com", name="Mikko", email="mikko@example.com")
 QUEUES = ("Support", "Billing", "Second line")

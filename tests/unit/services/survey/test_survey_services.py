@@ -9,17 +9,17 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.errors import InvalidInput, MailRejected
+from chalicelib.domain.errors import InvalidInput, MailRejected, OptedOut, VersionConflict
 from chalicelib.domain.sla.business_time import BusinessCalendar, parse_weekly_hours
 from chalicelib.domain.survey import model as survey
+from chalicelib.domain.survey.csat import CsatRecord
 from chalicelib.domain.survey.model import Stage, Survey, SurveyRules
 from chalicelib.domain.tickets.model import Event, Message, Priority, Status, Ticket
 from chalicelib.domain.tickets.routing import Queue, Routing
-from chalicelib.services.ports import OutgoingMail, RenderedMail, VersionConflict
+from chalicelib.services.ports import OutgoingMail, RenderedMail
 from chalicelib.services.survey.mail import SurveyLinks, SurveyMail
 from chalicelib.services.survey.planner import SurveyPlanner
 from chalicelib.services.survey.sender import SurveySender, parse_event
-from chalicelib.services.survey_ports import CsatRecord, OptedOut
 from tests.helpers import a_ticket
 
 SOLVED = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

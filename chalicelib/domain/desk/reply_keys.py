@@ -17,7 +17,6 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import Protocol
 
 from chalicelib.domain.desk.drafts import ReplyRequest
 from chalicelib.domain.errors import InvalidInput
@@ -49,22 +48,6 @@ class ReplyClaim:
 
     def stale(self, now: datetime) -> bool:
         return (now - self.claimed_at).total_seconds() > CLAIM_STALE_SECONDS
-
-
-class ReplyClaims(Protocol):
-    def claim(self, claim: ReplyClaim) -> ReplyClaim | None:
-        """Write the claim unless the agent's key is taken; returns the claim already there."""
-        ...
-
-    def take_over(self, claim: ReplyClaim, stale: ReplyClaim) -> bool:
-        """Replace `stale` with `claim`, only if `stale` is still what is stored."""
-        ...
-
-    def save(self, claim: ReplyClaim) -> None: ...
-
-    def release(self, claim: ReplyClaim) -> None:
-        """Forget the claim: nothing was sent, the key may be used again."""
-        ...
 
 
 def parse_key(value: str | None) -> str | None:

@@ -7,13 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.domain.desk.drafts import ReplyRequest
+from chalicelib.domain.desk.reply_keys import ReplyClaim, fingerprint, key_digest, parse_key
 from chalicelib.domain.errors import InvalidInput
-from chalicelib.services.desk.reply_keys import (
-    ReplyClaim,
-    fingerprint,
-    key_digest,
-    parse_key,
-)
 
 AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
