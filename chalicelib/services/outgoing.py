@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-
-from chalicelib.domain.errors import StorageError
 from chalicelib.domain.mail.addresses import header_safe
 from chalicelib.domain.mail.threads import strip_tags
 from chalicelib.domain.tickets.model import Ticket
-from chalicelib.services.ports import SlaPlanner
-
-log = logging.getLogger("helpdesk.outgoing")
 
 AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
 _REPLY_PREFIXES = ("re:", "aw:", "sv:", "vs:", "odp:", "vá:", "fw:", "fwd:", "pd:", "vl:")
@@ -27,15 +21,3 @@ def tagged_subject(ticket: Ticket, subject: str | None = None) -> str:
 def our_message_id(kind: str, ticket: Ticket, unique: str, from_address: str) -> str:
     domain = from_address.rpartition("@")[2] or "helpdesk.invalid"
     return f"{kind}.{ticket.number}.{unique}@{domain}"
-
-
-def sync_after_commit(
-    sla: SlaPlanner, before: Ticket | None, after: Ticket, budget: int = 2
-) -> None:
-    """Schedules after an agent's change is committed (and maybe mailed): a Scheduler failure
-    must not answer the agent with an error that invites them to send the reply again.
-    The next write of the ticket syncs again; a leftover schedule fires and does nothing."""
-    try:
-        sla.sync_schedules(before, after, budget)
-    except StorageError:
-        log.exception("SLA schedules not synced", extra={"ticket": after.number})

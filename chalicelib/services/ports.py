@@ -22,6 +22,8 @@ from chalicelib.domain.sla.firing import FiringMark
 from chalicelib.domain.survey.csat import CsatRecord
 from chalicelib.domain.tickets.model import Event, Message, Ticket
 
+CALL_BUDGET = 2  # scheduler calls per write, met for new tickets, customer and agent replies
+
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -94,7 +96,9 @@ class SlaPlanner(Protocol):
         self, before: Ticket | None, after: Ticket, at: datetime
     ) -> tuple[Ticket, list[Event]]: ...
 
-    def sync_schedules(self, before: Ticket | None, after: Ticket, budget: int = 2) -> None:
+    def sync_schedules(
+        self, before: Ticket | None, after: Ticket, budget: int = CALL_BUDGET
+    ) -> None:
         """`budget`: scheduler calls the caller can spend on deletes that are only tidying."""
         ...
 

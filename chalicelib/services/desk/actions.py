@@ -6,6 +6,7 @@ SLA clock: `plan` before the write, `sync_schedules` after it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,11 +27,10 @@ from chalicelib.domain.tickets.changes import (
 )
 from chalicelib.domain.tickets.model import Event, Message, MessageKind, Party, Ticket
 from chalicelib.services.inbound.messages import new_message_id
-from chalicelib.services.outgoing import sync_after_commit
 from chalicelib.services.ports import AgentDirectory, Clock, DeskStore, SlaPlanner
+from chalicelib.services.unit_of_work import Change, TicketUnit
 
 MAX_NOTE_BYTES = 64 * 1024
-VERSION_RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class TicketActions:
     ) -> None:
         self._store = store
         self._agents = agents
-        self._sla = sla
+        self._unit = TicketUnit(store=store, sla=sla, clock=clock)
         self._clock = clock
         self._queues = queues
 
@@ -68,77 +68,55 @@ class TicketActions:
 
     def patch(self, number: int, agent: Agent, request: PatchRequest) -> Ticket:
         changes = self._changes(request)
-        ticket = self._get(number)
-        if ticket.version != request.version:
-            raise Conflict(f"ticket {ticket.tag} changed since version {request.version}", ticket)
-        now = self._clock.now()
-        try:
-            after, events = apply_changes(ticket, changes, at=now, actor=agent.id)
-        except Conflict as e:
-            raise Conflict(str(e), ticket) from None
-        if not events:
-            return ticket
-        after = note_solver(ticket, after, agent)  # the survey names who solved it
-        try:
-            return self._write(ticket, after, events, now)
-        except VersionConflict:
-            current = self._get(number)
-            raise Conflict(f"ticket {ticket.tag} changed meanwhile", current) from None
 
-    def take(self, number: int, agent: Agent) -> Ticket:
-        for _ in range(VERSION_RETRIES):
-            ticket = self._get(number)
-            now = self._clock.now()
+        def decide(ticket: Ticket, now: datetime) -> Change | Ticket:
+            if ticket.version != request.version:
+                raise Conflict(
+                    f"ticket {ticket.tag} changed since version {request.version}", ticket
+                )
             try:
-                after, events = take(ticket, agent.id, at=now)
+                after, events = apply_changes(ticket, changes, at=now, actor=agent.id)
             except Conflict as e:
                 raise Conflict(str(e), ticket) from None
             if not events:
                 return ticket
+            return Change(note_solver(ticket, after, agent), events)  # the survey names the solver
+
+        try:
+            return self._unit.change(number, decide, retries=1)
+        except VersionConflict:
+            current = self._unit.get(number)
+            raise Conflict(f"ticket {current.tag} changed meanwhile", current) from None
+
+    def take(self, number: int, agent: Agent) -> Ticket:
+        def decide(ticket: Ticket, now: datetime) -> Change | Ticket:
             try:
-                return self._write(ticket, after, events, now)
-            except VersionConflict:
-                continue
-        current = self._get(number)
-        raise Conflict(f"ticket {current.tag} keeps changing; try again", current)
+                after, events = take(ticket, agent.id, at=now)
+            except Conflict as e:
+                raise Conflict(str(e), ticket) from None
+            return Change(after, events) if events else ticket
+
+        return self._keeps_changing(number, decide)
 
     def transfer(self, number: int, agent: Agent, queue: str, note: str) -> Ticket:
         target = self._queue(queue)
         text = _text("note", note)
-        for _ in range(VERSION_RETRIES):
-            ticket = self._get(number)
-            now = self._clock.now()
+
+        def decide(ticket: Ticket, now: datetime) -> Change:
             message = _note(number, agent, text, now, flags=("transfer",))
             after, events = transfer(ticket, target, at=now, actor=agent.id, note_id=message.id)
-            after, sla_events = self._sla.plan(ticket, after, now)
-            try:
-                self._store.append_message(
-                    ticket=after,
-                    expected_version=ticket.version,
-                    message=message,
-                    events=[*events, *sla_events],
-                    record=None,
-                )
-            except VersionConflict:
-                continue
-            sync_after_commit(self._sla, ticket, after)
-            return after
-        current = self._get(number)
-        raise Conflict(f"ticket {current.tag} keeps changing; try again", current)
+            return Change(after, events, message)
 
-    def _write(self, before: Ticket, after: Ticket, events: list[Event], now: datetime) -> Ticket:
-        after, sla_events = self._sla.plan(before, after, now)
-        self._store.update_ticket(
-            ticket=after, expected_version=before.version, events=[*events, *sla_events]
-        )
-        sync_after_commit(self._sla, before, after)
-        return after
+        return self._keeps_changing(number, decide)
 
-    def _get(self, number: int) -> Ticket:
-        ticket = self._store.get_ticket(number)
-        if ticket is None:
-            raise NotFound(f"no ticket {number}")
-        return ticket
+    def _keeps_changing(
+        self, number: int, decide: Callable[[Ticket, datetime], Change | Ticket]
+    ) -> Ticket:
+        try:
+            return self._unit.change(number, decide)
+        except VersionConflict:
+            current = self._unit.get(number)
+            raise Conflict(f"ticket {current.tag} keeps changing; try again", current) from None
 
     def _changes(self, request: PatchRequest) -> TicketChanges:
         return TicketChanges(

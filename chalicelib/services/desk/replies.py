@@ -40,23 +40,22 @@ from chalicelib.domain.tickets.changes import after_agent_reply
 from chalicelib.domain.tickets.model import Event, Message, MessageKind, Party, Ticket
 from chalicelib.domain.tickets.routing import Routing
 from chalicelib.services.inbound.messages import new_message_id
-from chalicelib.services.outgoing import our_message_id, sync_after_commit, tagged_subject
+from chalicelib.services.outgoing import our_message_id, tagged_subject
 from chalicelib.services.ports import (
+    CALL_BUDGET,
     Clock,
+    DeskStore,
     Mailer,
     OutgoingMail,
     Renderer,
     ReplyClaims,
     SlaPlanner,
-    TicketStore,
 )
-from chalicelib.services.sla.clock import CALL_BUDGET
+from chalicelib.services.unit_of_work import Change, TicketUnit
 
 __all__ = ["Reply", "ReplyRequest", "ReplyService"]
 
 log = logging.getLogger("helpdesk.replies")
-
-VERSION_RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ class ReplyService:
     def __init__(
         self,
         *,
-        store: TicketStore,
+        store: DeskStore,
         mailer: Mailer,
         renderer: Renderer,
         canned: CannedText,
@@ -91,6 +90,7 @@ class ReplyService:
         self._name = helpdesk_name
         self._region = region
         self._claims = claims
+        self._unit = TicketUnit(store=store, sla=sla, clock=clock)
 
     def reply(
         self, number: int, agent: Agent, request: ReplyRequest, key: str | None = None
@@ -237,30 +237,19 @@ class ReplyService:
         replied = Event(at, "replied", agent.id, {"message": sent.id, "ses_id": ses_id})
         used = [Event(at, "template_used", agent.id, {"template": draft.template_id})]
         extra = used if draft.template_id else []
-        for _ in range(VERSION_RETRIES):
+
+        def decide(current: Ticket, now: datetime) -> Change:
             after, events = after_agent_reply(
-                ticket, at=at, actor=agent.id, status=draft.status, cc=draft.cc, thread_id=ses_id
+                current, at=now, actor=agent.id, status=draft.status, cc=draft.cc, thread_id=ses_id
             )
-            after = note_solver(ticket, after, agent)  # the survey names who solved it
-            after, sla_events = self._sla.plan(ticket, after, at)
-            try:
-                self._store.append_message(
-                    ticket=after,
-                    expected_version=ticket.version,
-                    message=sent,
-                    events=[replied, *events, *extra, *sla_events],
-                    record=None,
-                    index_ids=[ses_id],
-                )
-            except VersionConflict:
-                fresh = self._store.get_ticket(ticket.number)
-                if fresh is None:
-                    break
-                ticket = fresh
-                continue
-            except DuplicateMessage:  # a concurrent repeat of the same key recorded it first
-                return self._store.get_ticket(ticket.number) or ticket
-            sync_after_commit(self._sla, ticket, after, budget)
-            return after
+            after = note_solver(current, after, agent)  # the survey names who solved it
+            return Change(after, [replied, *events, *extra], sent, index_ids=[ses_id])
+
+        try:
+            return self._unit.change(ticket, decide, at=at, budget=budget)
+        except DuplicateMessage:  # a concurrent repeat of the same key recorded it first
+            return self._store.get_ticket(ticket.number) or ticket
+        except (VersionConflict, NotFound):
+            pass
         log.error("reply sent but not recorded", extra={"ticket": ticket.number, "ses": ses_id})
         raise StorageError(f"the reply to {ticket.tag} was sent but could not be recorded")

@@ -38,11 +38,11 @@ from chalicelib.services.inbound.delivery import AckDelivery
 from chalicelib.services.inbound.messages import inbound_message, store_attachments
 from chalicelib.services.inbound.opening import TicketOpener, creation_events, sender_of
 from chalicelib.services.ports import Clock, Metrics, RawMailStore, SlaPlanner, TicketStore
+from chalicelib.services.unit_of_work import VERSION_RETRIES
 
 log = logging.getLogger("helpdesk.ingest")
 
 MAX_REFERENCES_LOOKED_UP = 20
-VERSION_RETRIES = 3
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from chalicelib.domain.tickets.model import Event, Party
 from chalicelib.services.inbound.ingest import IngestResult
 from chalicelib.services.inbound.messages import inbound_message, store_attachments
 from chalicelib.services.inbound.opening import TicketOpener, creation_events, sender_of
-from chalicelib.services.outgoing import sync_after_commit
 from chalicelib.services.ports import (
     Clock,
     HeldMailStore,
@@ -24,6 +23,7 @@ from chalicelib.services.ports import (
     SlaPlanner,
     TicketStore,
 )
+from chalicelib.services.unit_of_work import sync_after_commit
 
 log = logging.getLogger("helpdesk.quarantine")
 

@@ -17,11 +17,9 @@ from chalicelib.domain.sla.plan import changed, opened
 from chalicelib.domain.sla.policy import Point, SlaPolicy, current_points, points, running
 from chalicelib.domain.sla.schedules import fire_time, payload, schedule_name
 from chalicelib.domain.tickets.model import Event, Ticket
-from chalicelib.services.ports import Clock, Scheduler
+from chalicelib.services.ports import CALL_BUDGET, Clock, Scheduler
 
 log = logging.getLogger("helpdesk.sla")
-
-CALL_BUDGET = 2  # scheduler calls per write, met for new tickets, customer and agent replies
 
 
 class BusinessHoursSla:

@@ -30,11 +30,11 @@ from chalicelib.domain.sla.schedules import schedule_name
 from chalicelib.domain.tickets.model import Event, Ticket
 from chalicelib.services.ports import Clock, FiringStore, Mailer, Metrics, OutgoingMail
 from chalicelib.services.sla.notices import SlaNotices
+from chalicelib.services.unit_of_work import VERSION_RETRIES
 
 log = logging.getLogger("helpdesk.sla")
 
 EARLY_TOLERANCE = timedelta(seconds=60)  # clock skew between Scheduler and us
-VERSION_RETRIES = 3
 
 
 @dataclass(frozen=True)

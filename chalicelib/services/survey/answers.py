@@ -45,10 +45,10 @@ from chalicelib.services.inbound.messages import new_message_id
 from chalicelib.services.outgoing import tagged_subject
 from chalicelib.services.ports import Clock, Mailer, Metrics, Scheduler, SlaPlanner, SurveyStore
 from chalicelib.services.survey.mail import SurveyMail
+from chalicelib.services.unit_of_work import VERSION_RETRIES
 
 log = logging.getLogger("helpdesk.survey")
 
-VERSION_RETRIES = 3
 _ANY_TIME = datetime(1970, 1, 1, tzinfo=UTC)  # verifying at this time checks the signature only
 
 

@@ -19,11 +19,11 @@ from chalicelib.domain.tickets.changes import bumped, with_status
 from chalicelib.domain.tickets.model import Event, Status
 from chalicelib.services.ports import Clock, Metrics, SlaPlanner, SurveyStore
 from chalicelib.services.survey.sender import SurveyResult, parse_event
+from chalicelib.services.unit_of_work import VERSION_RETRIES
 
 log = logging.getLogger("helpdesk.survey")
 
 EARLY_TOLERANCE = timedelta(seconds=60)
-VERSION_RETRIES = 3
 
 
 class SurveyCloser:

@@ -23,7 +23,7 @@ from datetime import datetime
 from chalicelib.domain.sla.business_time import BusinessCalendar
 from chalicelib.domain.survey import model as survey
 from chalicelib.domain.tickets.model import Event, Ticket
-from chalicelib.services.ports import Scheduler, SlaPlanner
+from chalicelib.services.ports import CALL_BUDGET, Scheduler, SlaPlanner
 
 log = logging.getLogger("helpdesk.survey")
 
@@ -54,7 +54,9 @@ class SurveyPlanner:
         after, more = survey.plan(before, after, at, self._rules, cal)
         return after, [*events, *more]
 
-    def sync_schedules(self, before: Ticket | None, after: Ticket, budget: int = 2) -> None:
+    def sync_schedules(
+        self, before: Ticket | None, after: Ticket, budget: int = CALL_BUDGET
+    ) -> None:
         change = survey.schedule_change(before, after)
         if change.create is not None:
             job = change.create

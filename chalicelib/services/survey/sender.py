@@ -23,11 +23,11 @@ from chalicelib.domain.tickets.changes import bumped
 from chalicelib.domain.tickets.model import Event, Status, Ticket
 from chalicelib.services.ports import Clock, Mailer, Metrics, OutgoingMail, Scheduler, SurveyStore
 from chalicelib.services.survey.mail import SurveyMail
+from chalicelib.services.unit_of_work import VERSION_RETRIES
 
 log = logging.getLogger("helpdesk.survey")
 
 EARLY_TOLERANCE = timedelta(seconds=60)  # clock skew between Scheduler and us
-VERSION_RETRIES = 3
 _SURVEY_ID = re.compile(r"^\d{8}T\d{6}$")
 
 

@@ -1,0 +1,145 @@
+"""One way to change a ticket: read, decide, plan the SLA, write with the version, retry, sync.
+
+cosmicpython's unit of work, adapted to a single-table DynamoDB store: the "transaction" is one
+conditional write of the ticket at the version it was read (with its events, and the message
+when the change adds one to the thread). A concurrent writer makes that write fail with
+VersionConflict; the ticket is read again and `decide` runs again on the fresh copy, at most
+VERSION_RETRIES times. Only after the write succeeded are the SLA schedules synced, within the
+call budget of the operation.
+
+`decide(ticket, now)` returns a `Change` to write, or anything else to stop there and hand it to
+the caller unchanged (an idle result, the ticket as it was). It must be pure: it may run more
+than once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Protocol
+
+from chalicelib.domain.errors import NotFound, StorageError, VersionConflict
+from chalicelib.domain.tickets.model import Event, Message, Ticket
+from chalicelib.services.ports import CALL_BUDGET, Clock, SlaPlanner
+
+log = logging.getLogger("helpdesk.unit_of_work")
+
+VERSION_RETRIES = 3  # writes of one change; more than two concurrent writers on a ticket is rare
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one decision does to a ticket: the new state, why (events), maybe a new message."""
+
+    after: Ticket
+    events: Sequence[Event]
+    message: Message | None = None
+    index_ids: Sequence[str] = ()  # more Message-IDs that thread to the ticket (a sent SES id)
+
+
+class Sync(Enum):
+    QUIET = "quiet"  # after an agent's change: a Scheduler failure is logged, never answered
+    NONE = "none"  # the caller's schedules need no sync (its own schedule fired)
+
+
+class VersionedTickets(Protocol):
+    def get_ticket(self, number: int) -> Ticket | None: ...
+
+    def update_ticket(
+        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event]
+    ) -> None: ...
+
+    def append_message(
+        self,
+        *,
+        ticket: Ticket,
+        expected_version: int,
+        message: Message,
+        events: Sequence[Event],
+        record: None,
+        index_ids: Sequence[str] = (),
+    ) -> None: ...
+
+
+class TicketUnit:
+    def __init__(
+        self,
+        *,
+        store: VersionedTickets,
+        sla: SlaPlanner,
+        clock: Clock,
+        sync: Sync = Sync.QUIET,
+    ) -> None:
+        self._store = store
+        self._sla = sla
+        self._clock = clock
+        self._sync = sync
+
+    def get(self, number: int) -> Ticket:
+        ticket = self._store.get_ticket(number)
+        if ticket is None:
+            raise NotFound(f"no ticket {number}")
+        return ticket
+
+    def change[R](
+        self,
+        ticket: Ticket | int,
+        decide: Callable[[Ticket, datetime], Change | R],
+        *,
+        at: datetime | None = None,
+        budget: int = CALL_BUDGET,
+        retries: int = VERSION_RETRIES,
+    ) -> Ticket | R:
+        """The planned ticket as written, or what `decide` returned instead of a Change.
+
+        Raises NotFound when the ticket does not exist, VersionConflict when it kept changing.
+        `at` fixes the change's time (a reply is recorded at the time it was sent)."""
+        current = self.get(ticket) if isinstance(ticket, int) else ticket
+        for attempt in range(retries):
+            if attempt:
+                current = self.get(current.number)
+            now = at or self._clock.now()
+            decided = decide(current, now)
+            if not isinstance(decided, Change):
+                return decided
+            after, sla_events = self._sla.plan(current, decided.after, now)
+            events = [*decided.events, *sla_events]
+            try:
+                self._write(current, after, events, decided)
+            except VersionConflict:
+                continue
+            self._after_commit(current, after, budget)
+            return after
+        raise VersionConflict(f"ticket {current.number} kept changing")
+
+    def _write(self, before: Ticket, after: Ticket, events: list[Event], change: Change) -> None:
+        if change.message is None:
+            self._store.update_ticket(ticket=after, expected_version=before.version, events=events)
+            return
+        self._store.append_message(
+            ticket=after,
+            expected_version=before.version,
+            message=change.message,
+            events=events,
+            record=None,
+            index_ids=change.index_ids,
+        )
+
+    def _after_commit(self, before: Ticket, after: Ticket, budget: int) -> None:
+        if self._sync is Sync.QUIET:
+            sync_after_commit(self._sla, before, after, budget)
+
+
+def sync_after_commit(
+    sla: SlaPlanner, before: Ticket | None, after: Ticket, budget: int = CALL_BUDGET
+) -> None:
+    """Schedules after an agent's change is committed (and maybe mailed): a Scheduler failure
+    must not answer the agent with an error that invites them to send the reply again.
+    The next write of the ticket syncs again; a leftover schedule fires and does nothing."""
+    try:
+        sla.sync_schedules(before, after, budget)
+    except StorageError:
+        log.exception("SLA schedules not synced", extra={"ticket": after.number})
