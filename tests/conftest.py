@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.fakes import FakeClock, RecordingMetrics
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -31,33 +32,6 @@ TEST_ENV = {
     "PUBLIC_BASE_URL": "https://helpdesk.test/api",  # where the survey links point
     "SURVEY_SECRET": "test-survey-secret-0123456789",
 }
-
-
-class FakeClock:
-    """A clock the test moves; starts on a Monday morning in Helsinki business hours."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self.current = start or datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.current
-
-    def set(self, at: datetime) -> None:
-        self.current = at.astimezone(UTC)
-
-    def advance(self, **kwargs: float) -> None:
-        self.current += timedelta(**kwargs)
-
-
-class RecordingMetrics:
-    def __init__(self) -> None:
-        self.counts: list[tuple[str, str | None]] = []
-
-    def count(self, name: str, reason: str | None = None) -> None:
-        self.counts.append((name, reason))
-
-    def total(self, name: str) -> int:
-        return sum(1 for n, _ in self.counts if n == name)
 
 
 @pytest.fixture

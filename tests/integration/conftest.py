@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FakeClock
+from tests.fakes import FakeClock
 from tests.helpers import deliver, sent_mail
 
 

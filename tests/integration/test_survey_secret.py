@@ -11,7 +11,8 @@ import pytest
 from chalicelib import bootstrap
 from chalicelib.config import ConfigError
 from chalicelib.domain.errors import StorageError
-from tests.conftest import REGION, FakeClock
+from tests.conftest import REGION
+from tests.fakes import FakeClock
 
 PARAMETER = "/helpdesk/survey-secret"
 

@@ -1,0 +1,284 @@
+"""In-memory stand-ins for the ports, shared by the fast unit tests.
+
+Each fake keeps the contract its port documents (services/ports.py): the ticket store writes
+with the version it was given and raises VersionConflict on a stale one, AlreadyProcessed on a
+second delivery and DuplicateMessage on a known Message-ID, as the DynamoDB adapter does in one
+transaction. They record what was asked of them so that a test can assert on it, and take a
+`fail`/`interfere` hook where a test needs AWS to go wrong once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from chalicelib.domain.errors import (
+    AlreadyProcessed,
+    DuplicateMessage,
+    NotFound,
+    RateLimited,
+    StorageError,
+    VersionConflict,
+)
+from chalicelib.domain.mail.delivery import MailRecord, QuarantineEntry, RateLimit
+from chalicelib.domain.tickets.model import Event, Message, Ticket
+from chalicelib.services.ports import CALL_BUDGET, OutgoingMail, ThreadLookup
+
+
+class FakeClock:
+    """A clock the test moves; starts on a Monday morning in Helsinki business hours."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.current = start or datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def set(self, at: datetime) -> None:
+        self.current = at.astimezone(UTC)
+
+    def advance(self, **kwargs: float) -> None:
+        self.current += timedelta(**kwargs)
+
+
+class RecordingMetrics:
+    def __init__(self) -> None:
+        self.counts: list[tuple[str, str | None]] = []
+
+    def count(self, name: str, reason: str | None = None) -> None:
+        self.counts.append((name, reason))
+
+    def total(self, name: str) -> int:
+        return sum(1 for n, _ in self.counts if n == name)
+
+
+class RecordingMailer:
+    """The Mailer port: keeps every mail; `fail` is raised instead of sending, once."""
+
+    def __init__(self) -> None:
+        self.sent: list[OutgoingMail] = []
+        self.fail: Exception | None = None
+
+    def send(self, mail: OutgoingMail) -> str:
+        if self.fail is not None:
+            error, self.fail = self.fail, None
+            raise error
+        self.sent.append(mail)
+        return f"0102-ses-{len(self.sent)}"
+
+
+class RecordingScheduler:
+    """The Scheduler port: schedules by name, as EventBridge Scheduler keeps them."""
+
+    def __init__(self) -> None:
+        self.schedules: dict[str, tuple[datetime, Mapping[str, Any]]] = {}
+        self.calls = 0
+
+    def create(self, name: str, at: datetime, payload: Mapping[str, Any]) -> bool:
+        self.calls += 1
+        if name in self.schedules:
+            return False
+        self.schedules[name] = (at, payload)
+        return True
+
+    def delete(self, name: str) -> bool:
+        self.calls += 1
+        return self.schedules.pop(name, None) is not None
+
+
+class RecordingSla:
+    """An SlaPlanner that plans nothing and records each sync; `fail` breaks the next sync."""
+
+    def __init__(self) -> None:
+        self.synced: list[tuple[Ticket | None, Ticket, int]] = []
+        self.fail = False
+
+    def plan(
+        self, before: Ticket | None, after: Ticket, at: datetime
+    ) -> tuple[Ticket, list[Event]]:
+        return after, [Event(at, "sla_planned", "system")]
+
+    def sync_schedules(
+        self, before: Ticket | None, after: Ticket, budget: int = CALL_BUDGET
+    ) -> None:
+        if self.fail:
+            self.fail = False
+            raise StorageError("scheduler unavailable")
+        self.synced.append((before, after, budget))
+
+
+@dataclass
+class Written:
+    """One successful write of the store, in order: what a transaction would have held."""
+
+    kind: str  # create | append | update | thread
+    ticket_number: int
+    events: list[Event]
+    message: Message | None = None
+    index_ids: list[str] = field(default_factory=list)
+
+
+class InMemoryTickets:
+    """TicketStore and DeskStore in dicts, with the adapter's conditions.
+
+    `interfere(number, change)` makes the next versioned write of that ticket lose to a
+    concurrent writer: the ticket becomes `change(ticket)` one version on, and the write raises
+    VersionConflict, as DynamoDB's condition would.
+    """
+
+    def __init__(self, *tickets: Ticket, next_number: int = 1000) -> None:
+        self.tickets: dict[int, Ticket] = {t.number: t for t in tickets}
+        self.messages: dict[int, list[Message]] = {t.number: [] for t in tickets}
+        self.records: dict[str, MailRecord] = {}
+        self.message_ids: dict[str, int] = {}
+        self.quarantined: dict[str, QuarantineEntry] = {}
+        self.rates: dict[str, int] = {}
+        self.written: list[Written] = []
+        self._next = next_number
+        self._interfere: dict[int, list[Callable[[Ticket], Ticket]]] = {}
+
+    # -- test hooks ------------------------------------------------------------------------
+
+    def interfere(self, number: int, change: Callable[[Ticket], Ticket], times: int = 1) -> None:
+        self._interfere.setdefault(number, []).extend([change] * times)
+
+    def events(self, number: int) -> list[Event]:
+        return [e for w in self.written if w.ticket_number == number for e in w.events]
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def get_ticket(self, number: int) -> Ticket | None:
+        return self.tickets.get(number)
+
+    def get_mail_record(self, mail_id: str) -> MailRecord | None:
+        return self.records.get(mail_id)
+
+    def get_message(self, number: int, message_id: str) -> Message | None:
+        return next((m for m in self.messages.get(number, []) if m.id == message_id), None)
+
+    def find_threads(self, message_ids: Sequence[str], numbers: Iterable[int]) -> ThreadLookup:
+        by_id = {m: self.message_ids[m] for m in message_ids if m in self.message_ids}
+        wanted = {*numbers, *by_id.values()}
+        return ThreadLookup(
+            by_message_id=by_id,
+            tickets={n: self.tickets[n] for n in wanted if n in self.tickets},
+        )
+
+    def list_quarantine(self, limit: int = 50) -> list[QuarantineEntry]:
+        entries = sorted(self.quarantined.values(), key=lambda e: e.received_at, reverse=True)
+        return entries[:limit]
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def allocate_number(self) -> int:
+        self._next += 1
+        return self._next
+
+    def create_ticket(
+        self,
+        *,
+        ticket: Ticket,
+        message: Message,
+        events: Sequence[Event],
+        record: MailRecord,
+        rate_limit: RateLimit | None,
+    ) -> None:
+        self._check_new(record, message)
+        if ticket.number in self.tickets:
+            raise StorageError(f"ticket {ticket.number} exists")
+        if rate_limit is not None:
+            key = f"{rate_limit.sender}/{record.received_at:%Y-%m-%d}"
+            if self.rates.get(key, 0) >= rate_limit.per_day:
+                raise RateLimited(rate_limit.sender)
+            self.rates[key] = self.rates.get(key, 0) + 1
+        self.records[record.mail_id] = record
+        self.tickets[ticket.number] = ticket
+        self.messages[ticket.number] = []
+        self._add(message, ())
+        self.written.append(Written("create", ticket.number, list(events), message))
+
+    def append_message(
+        self,
+        *,
+        ticket: Ticket,
+        expected_version: int,
+        message: Message,
+        events: Sequence[Event],
+        record: MailRecord | None,
+        index_ids: Sequence[str] = (),
+    ) -> None:
+        self._check_new(record, message)
+        self._check_version(ticket.number, expected_version)
+        if record is not None:
+            self.records[record.mail_id] = record
+        self.tickets[ticket.number] = ticket
+        self._add(message, index_ids)
+        self.written.append(
+            Written("append", ticket.number, list(events), message, list(index_ids))
+        )
+
+    def update_ticket(
+        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event]
+    ) -> None:
+        self._check_version(ticket.number, expected_version)
+        self.tickets[ticket.number] = ticket
+        self.written.append(Written("update", ticket.number, list(events)))
+
+    def add_to_thread(self, *, message: Message, events: Sequence[Event]) -> None:
+        if message.ticket_number not in self.tickets:
+            raise NotFound(f"no ticket {message.ticket_number}")
+        self._add(message, ())
+        self.written.append(Written("thread", message.ticket_number, list(events), message))
+
+    def record_sent(self, *, record: MailRecord, message: Message, ids: Sequence[str]) -> None:
+        self.records[record.mail_id] = record
+        self._add(message, ids)
+
+    def save_record(self, record: MailRecord) -> None:
+        self.records[record.mail_id] = record
+
+    def quarantine(self, *, entry: QuarantineEntry, record: MailRecord) -> None:
+        if record.mail_id in self.records:
+            raise AlreadyProcessed(self.records[record.mail_id])
+        self.records[record.mail_id] = record
+        self.quarantined[entry.mail_id] = entry
+
+    # -- conditions ------------------------------------------------------------------------
+
+    def _check_new(self, record: MailRecord | None, message: Message) -> None:
+        if record is not None and record.mail_id in self.records:
+            raise AlreadyProcessed(self.records[record.mail_id])
+        if message.message_id and message.message_id in self.message_ids:
+            raise DuplicateMessage(message.message_id, self.message_ids[message.message_id])
+
+    def _check_version(self, number: int, expected: int) -> None:
+        current = self.tickets.get(number)
+        if current is None:
+            raise VersionConflict(f"ticket {number} is gone")
+        pending = self._interfere.get(number)
+        if pending:
+            changed = pending.pop(0)(current)
+            self.tickets[number] = replace(changed, version=current.version + 1)
+            raise VersionConflict(f"ticket {number} changed meanwhile")
+        if current.version != expected:
+            raise VersionConflict(f"ticket {number} is no longer version {expected}")
+
+    def _add(self, message: Message, ids: Iterable[str]) -> None:
+        self.messages.setdefault(message.ticket_number, []).append(message)
+        for i in dict.fromkeys([*([message.message_id] if message.message_id else []), *ids]):
+            self.message_ids[i] = message.ticket_number
+
+
+def _held_to_their_ports() -> None:
+    """Never called: mypy checks here that each fake satisfies the port it stands in for."""
+    from chalicelib.services import ports
+
+    _clock: ports.Clock = FakeClock()
+    _metrics: ports.Metrics = RecordingMetrics()
+    _mailer: ports.Mailer = RecordingMailer()
+    _scheduler: ports.Scheduler = RecordingScheduler()
+    _sla: ports.SlaPlanner = RecordingSla()
+    _tickets: ports.TicketStore = InMemoryTickets()
+    _desk: ports.DeskStore = InMemoryTickets()
