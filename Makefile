@@ -24,6 +24,10 @@ clock: venv
 test: venv lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## The fast loop: pure domain and services on in-memory fakes, no moto, no browser (~30 s).
+unit: venv
+	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
+
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
