@@ -23,7 +23,7 @@ MINE_OWN, MINE_OTHER = "mine + own queue [filter]", "mine + other queue [filter]
 FLAGGED_QUEUE = "at_risk/breached + queue [filter]"
 REQUESTER_FILTERS = "requester + view/queue/status [filter]"
 NEW, OPEN = "status=new [filter]", "status=open [filter]"
-# The filters services/views.py documents, with its reasons (its docstring table).
+# The filters services/desk/views.py documents, with its reasons (its docstring table).
 WHY = {
     MINE_OWN: "queue filtered in my tickets (GSI2): 'an agent works few queues'",
     MINE_OTHER: "queue filtered in my tickets (GSI2): 'an agent works few queues', so a queue "
@@ -151,6 +151,6 @@ def details(measured: list[Measured], tickets: int) -> list[str]:
             f"| {m.combo.kind} | {m.combo.text} | {m.returned} | {m.read} | {m.ratio:.2f} "
             f"| {verdict} |"
         )
-    lines += ["", "Why the filtered combinations read more (services/views.py):"]
+    lines += ["", "Why the filtered combinations read more (services/desk/views.py):"]
     lines += [f"- {kind}: {why}" for kind, why in WHY.items()]
     return lines

@@ -1,15 +1,45 @@
 """Wiring: boto3 clients (lazily, once per container) → adapters → services.
 
+Every provider is typed with the port it serves (or the service it builds), so that mypy
+holds each adapter to its port where it is wired.
+
 Tests and the local stack build the same Container with their own clock or clients.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import Settings
 from chalicelib.services.ports import Clock, Metrics
+
+if TYPE_CHECKING:  # imported where used, so that a Lambda loads only what its flow needs
+    from chalicelib.adapters.aws.s3 import S3RawMailStore
+    from chalicelib.adapters.dynamo.survey import DynamoSurveyStore
+    from chalicelib.adapters.render.mail_templates import JinjaRenderer
+    from chalicelib.domain.sla.business_time import BusinessCalendar
+    from chalicelib.domain.sla.policy import SlaPolicy
+    from chalicelib.services import ports
+    from chalicelib.services.desk.actions import TicketActions
+    from chalicelib.services.desk.agents import AgentService
+    from chalicelib.services.desk.canned import CannedTemplates
+    from chalicelib.services.desk.detail import TicketDetails
+    from chalicelib.services.desk.quarantine import QuarantineDesk
+    from chalicelib.services.desk.queues import QueueBoard
+    from chalicelib.services.desk.replies import ReplyService
+    from chalicelib.services.desk.views import TicketViews
+    from chalicelib.services.inbound.ingest import IngestEmail
+    from chalicelib.services.inbound.opening import TicketOpener
+    from chalicelib.services.inbound.release import QuarantineRelease
+    from chalicelib.services.scheduled import ScheduledTasks
+    from chalicelib.services.sla.firing import SlaFiring
+    from chalicelib.services.survey.answers import SurveyAnswers
+    from chalicelib.services.survey.autoclose import SurveyCloser
+    from chalicelib.services.survey.mail import SurveyMail
+    from chalicelib.services.survey.report import CsatReport
+    from chalicelib.services.survey.sender import SurveySender
 
 
 class NullMetrics:
@@ -53,13 +83,13 @@ class Container:
         return self._metrics or NullMetrics()
 
     @cached_property
-    def store(self) -> Any:
+    def store(self) -> ports.TicketStore:
         from chalicelib.adapters.dynamo.tickets import DynamoTicketStore
 
         return DynamoTicketStore(self.client("dynamodb"), self.settings.table_name)
 
     @cached_property
-    def raw_mail(self) -> Any:
+    def raw_mail(self) -> S3RawMailStore:  # RawMailStore and Presigner
         from chalicelib.adapters.aws.s3 import S3RawMailStore
 
         s = self.settings
@@ -68,13 +98,13 @@ class Container:
         )
 
     @cached_property
-    def mailer(self) -> Any:
+    def mailer(self) -> ports.Mailer:
         from chalicelib.adapters.aws.ses import SesMailer
 
         return SesMailer(self.client("sesv2"), self.clock)
 
     @cached_property
-    def scheduler(self) -> Any:
+    def scheduler(self) -> ports.Scheduler:
         from chalicelib.adapters.aws.scheduler import EventBridgeScheduler
 
         s = self.settings
@@ -86,13 +116,13 @@ class Container:
         )
 
     @cached_property
-    def renderer(self) -> Any:
+    def renderer(self) -> JinjaRenderer:  # the survey pages use its environment too
         from chalicelib.adapters.render.mail_templates import JinjaRenderer
 
         return JinjaRenderer(self.settings.templates_dir)
 
     @cached_property
-    def calendar(self) -> Any:
+    def calendar(self) -> BusinessCalendar:
         from chalicelib.adapters.public_holidays import public_holidays
         from chalicelib.domain.sla.business_time import BusinessCalendar, parse_weekly_hours
 
@@ -112,7 +142,7 @@ class Container:
 
     # -- the SLA clock (issue 5) --------------------------------------------------------------
 
-    def business_calendar(self, name: str = "") -> Any:
+    def business_calendar(self, name: str = "") -> BusinessCalendar:
         """The [calendar] (name "") or a named [calendars.<name>], with its public holidays."""
         if not name:
             return self.calendar
@@ -130,7 +160,7 @@ class Container:
         )
 
     @cached_property
-    def sla_policy(self) -> Any:
+    def sla_policy(self) -> SlaPolicy:
         from chalicelib.domain.sla.policy import SlaPolicy
 
         sla = self.settings.sla
@@ -148,19 +178,19 @@ class Container:
         )
 
     @cached_property
-    def sla(self) -> Any:
+    def sla(self) -> ports.SlaPlanner:
         from chalicelib.services.sla.clock import BusinessHoursSla
 
         return BusinessHoursSla(self.sla_policy, self.scheduler, self.clock)
 
     @cached_property
-    def sla_store(self) -> Any:
+    def sla_store(self) -> ports.FiringStore:
         from chalicelib.adapters.dynamo.sla import DynamoSlaStore
 
         return DynamoSlaStore(self.client("dynamodb"), self.settings.table_name)
 
     @cached_property
-    def sla_firing(self) -> Any:
+    def sla_firing(self) -> SlaFiring:
         from chalicelib.services.sla.firing import SlaFiring
         from chalicelib.services.sla.notices import SlaNotices
 
@@ -182,7 +212,7 @@ class Container:
         )
 
     @cached_property
-    def scheduled(self) -> Any:
+    def scheduled(self) -> ScheduledTasks:
         """The `scheduled` Lambda: one line per schedule type."""
         from chalicelib.services.scheduled import ScheduledTasks
 
@@ -193,7 +223,7 @@ class Container:
         return tasks
 
     @cached_property
-    def agents(self) -> Any:
+    def agents(self) -> AgentService:
         from chalicelib.adapters.dynamo.agents import DynamoAgentStore
         from chalicelib.services.desk.agents import AgentService
 
@@ -201,7 +231,7 @@ class Container:
         return AgentService(store, self.clock, list(self.settings.routing.queues))
 
     @cached_property
-    def ingest(self) -> Any:
+    def ingest(self) -> IngestEmail:
         from chalicelib.adapters.mime.parser import parse_email
         from chalicelib.services.inbound.acknowledgement import Acknowledger
         from chalicelib.services.inbound.delivery import AckDelivery
@@ -221,7 +251,7 @@ class Container:
             parse=parse_email,
             opener=self.ticket_opener,
             acks=acks,
-            sla=self.survey_planner_for_mail,  # the SLA clock, the survey beside it
+            sla=self.ticket_planner_for_mail,
             clock=self.clock,
             metrics=self.metrics,
             own_addresses=s.routing.own_addresses,
@@ -231,13 +261,13 @@ class Container:
         )
 
     @cached_property
-    def ticket_opener(self) -> Any:
+    def ticket_opener(self) -> TicketOpener:
         from chalicelib.services.inbound.opening import TicketOpener
 
-        return TicketOpener(sla=self.survey_planner_for_mail, routing=self.settings.routing)
+        return TicketOpener(sla=self.ticket_planner_for_mail, routing=self.settings.routing)
 
     @cached_property
-    def quarantine_release(self) -> Any:
+    def quarantine_release(self) -> QuarantineRelease:
         from chalicelib.adapters.mime.parser import parse_email
         from chalicelib.services.inbound.release import QuarantineRelease
 
@@ -246,7 +276,7 @@ class Container:
             raw=self.raw_mail,
             parse=parse_email,
             opener=self.ticket_opener,
-            sla=self.survey_planner_for_mail,
+            sla=self.ticket_planner_for_mail,
             clock=self.clock,
             metrics=self.metrics,
             limits=self.settings.limits,
@@ -254,24 +284,24 @@ class Container:
 
     # -- the agent desk (issue 4) ------------------------------------------------------------
 
-    def _table(self, cls: Any) -> Any:
+    def _table[T](self, cls: Callable[[Any, str], T]) -> T:
         return cls(self.client("dynamodb"), self.settings.table_name)
 
     @cached_property
-    def desk_store(self) -> Any:
+    def desk_store(self) -> ports.DeskStore:
         from chalicelib.adapters.dynamo.desk import DynamoDesk
 
         return self._table(DynamoDesk)
 
     @cached_property
-    def ticket_views(self) -> Any:
+    def ticket_views(self) -> TicketViews:
         from chalicelib.adapters.dynamo.views import DynamoTicketViews
         from chalicelib.services.desk.views import TicketViews
 
         return TicketViews(self._table(DynamoTicketViews), tuple(self.settings.routing.queues))
 
     @cached_property
-    def ticket_details(self) -> Any:
+    def ticket_details(self) -> TicketDetails:
         from chalicelib.adapters.dynamo.views import DynamoTicketViews
         from chalicelib.adapters.render.sanitize import NhSanitizer
         from chalicelib.services.desk.detail import TicketDetails
@@ -279,26 +309,26 @@ class Container:
         return TicketDetails(self._table(DynamoTicketViews), self.raw_mail, NhSanitizer())
 
     @cached_property
-    def queue_board(self) -> Any:
+    def queue_board(self) -> QueueBoard:
         from chalicelib.adapters.dynamo.views import DynamoTicketViews
         from chalicelib.services.desk.queues import QueueBoard
 
         return QueueBoard(self._table(DynamoTicketViews), self.settings.routing, self.clock)
 
     @cached_property
-    def ticket_actions(self) -> Any:
+    def ticket_actions(self) -> TicketActions:
         from chalicelib.services.desk.actions import TicketActions
 
         return TicketActions(
             store=self.desk_store,
             agents=self.agents,
-            sla=self.survey_planner,  # the SLA clock, the survey beside it
+            sla=self.ticket_planner,
             clock=self.clock,
             queues=tuple(self.settings.routing.queues),
         )
 
     @cached_property
-    def replies(self) -> Any:
+    def replies(self) -> ReplyService:
         from chalicelib.adapters.dynamo.reply_keys import DynamoReplyClaims
         from chalicelib.services.desk.replies import ReplyService
 
@@ -308,7 +338,7 @@ class Container:
             mailer=self.mailer,
             renderer=self.renderer,
             canned=self.canned,
-            sla=self.survey_planner,  # the SLA clock, the survey beside it
+            sla=self.ticket_planner,
             clock=self.clock,
             routing=s.routing,
             helpdesk_name=s.helpdesk_name,
@@ -317,7 +347,7 @@ class Container:
         )
 
     @cached_property
-    def canned(self) -> Any:
+    def canned(self) -> CannedTemplates:
         from chalicelib.adapters.dynamo.templates import DynamoTemplateStore
         from chalicelib.adapters.render.canned_engine import SandboxedTemplates
         from chalicelib.services.desk.canned import CannedTemplates
@@ -331,7 +361,7 @@ class Container:
         )
 
     @cached_property
-    def quarantine_desk(self) -> Any:
+    def quarantine_desk(self) -> QuarantineDesk:
         from chalicelib.adapters.dynamo.quarantine import DynamoHeldMail
         from chalicelib.services.desk.quarantine import QuarantineDesk
 
@@ -339,7 +369,7 @@ class Container:
 
     # -- the satisfaction survey (issue 6) ---------------------------------------------------
 
-    def _survey_planner(self, *, delete_cancelled: bool) -> Any:
+    def _ticket_planner(self, *, delete_cancelled: bool) -> ports.SlaPlanner:
         from chalicelib.services.survey.planner import SurveyPlanner
 
         policy = self.sla_policy
@@ -352,14 +382,14 @@ class Container:
         )
 
     @cached_property
-    def survey_planner(self) -> Any:
+    def ticket_planner(self) -> ports.SlaPlanner:
         """Agents' replies and edits: a reopen also deletes the planned survey's schedule."""
-        return self._survey_planner(delete_cancelled=True)
+        return self._ticket_planner(delete_cancelled=True)
 
     @cached_property
-    def survey_planner_for_mail(self) -> Any:
+    def ticket_planner_for_mail(self) -> ports.SlaPlanner:
         """Customer mail: a reopen cancels the survey on the ticket only (a call budget)."""
-        return self._survey_planner(delete_cancelled=False)
+        return self._ticket_planner(delete_cancelled=False)
 
     @cached_property
     def survey_secret(self) -> bytes:
@@ -376,13 +406,13 @@ class Container:
         return SsmSecret(self.client("ssm"), s.survey_secret_parameter).value()
 
     @cached_property
-    def survey_store(self) -> Any:
+    def survey_store(self) -> DynamoSurveyStore:  # SurveyStore and CsatRecords
         from chalicelib.adapters.dynamo.survey import DynamoSurveyStore
 
         return self._table(DynamoSurveyStore)
 
     @cached_property
-    def survey_mail(self) -> Any:
+    def survey_mail(self) -> SurveyMail:
         from chalicelib.services.survey.mail import SurveyLinks, SurveyMail
 
         s = self.settings
@@ -390,7 +420,7 @@ class Container:
         return SurveyMail(self.renderer, s.routing, s.helpdesk_name, links)
 
     @cached_property
-    def survey_sender(self) -> Any:
+    def survey_sender(self) -> SurveySender:
         from chalicelib.config import ConfigError
         from chalicelib.services.survey.sender import SurveySender
 
@@ -407,7 +437,7 @@ class Container:
         )
 
     @cached_property
-    def survey_closer(self) -> Any:
+    def survey_closer(self) -> SurveyCloser:
         from chalicelib.services.survey.autoclose import SurveyCloser
 
         return SurveyCloser(
@@ -415,7 +445,7 @@ class Container:
         )
 
     @cached_property
-    def survey_answers(self) -> Any:
+    def survey_answers(self) -> SurveyAnswers:
         from chalicelib.services.survey.answers import SurveyAnswers
 
         return SurveyAnswers(
@@ -431,7 +461,7 @@ class Container:
         )
 
     @cached_property
-    def csat_report(self) -> Any:
+    def csat_report(self) -> CsatReport:
         from chalicelib.services.survey.report import CsatReport
 
         return CsatReport(self.survey_store, self.clock)

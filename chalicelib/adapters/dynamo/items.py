@@ -11,7 +11,7 @@ QUARANTINE / <at>#<mail id>      held mail with its reason
 RATE#<address> / <yyyy-mm-dd>    acknowledgements sent to one address per hour and day (TTL)
 COUNTER / TICKET                 the last ticket number handed out
 FIRED#<schedule> / FIRED         an SLA schedule that acted (at most once), and its mail (TTL)
-TICKET#<n> / SURVEY#<id>         a survey's latest answer (adapters/dynamo_survey.py)
+TICKET#<n> / SURVEY#<id>         a survey's latest answer (adapters/dynamo/survey.py)
 CUSTOMER#<address> / CUSTOMER    a customer's preferences: the survey opt-out
 
 GSI1 queue view     Q#<queue>#<group>        by due time

@@ -24,7 +24,7 @@ _INDEX = {
 
 
 def partition_key(query: ViewQuery) -> tuple[str, str]:
-    """The index and key of a view, in the formats of dynamo_items.index_attributes."""
+    """The index and key of a view, in the formats of items.index_attributes."""
     keys = {
         PartitionKind.QUEUE: f"Q#{query.value}#{query.group}",
         PartitionKind.ASSIGNEE: f"A#{query.value}#{query.group}",

@@ -121,7 +121,7 @@ def with_assignee(
     updated = replace(ticket, assignee=assignee)
     if assignee is not None and ticket.status == Status.NEW:
         # Someone has picked it up: it is no longer untouched, but still waiting on us. (So a
-        # new ticket is never assigned: services/views.py reads new ones from "unassigned".)
+        # new ticket is never assigned: services/desk/views.py reads new ones from "unassigned".)
         updated = replace(updated, status=Status.OPEN)
         return updated, [event, Event(at, "status_changed", actor, {"from": "new", "to": "open"})]
     return updated, [event]

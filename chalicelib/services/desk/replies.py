@@ -5,7 +5,7 @@ transfer to Billing the customer hears from billing@, and a second-line queue co
 support@ keeps answering from support@. The thread does not depend on the From address: the
 subject keeps the ticket tag and References carry the ids the customer's mail program knows.
 
-With an `Idempotency-Key` (services/reply_keys.py) a repeated request answers with the reply
+With an `Idempotency-Key` (domain/desk/reply_keys.py) a repeated request answers with the reply
 already made, finishes recording one that was sent, or waits for one being sent; it never mails
 the customer a second copy.
 """
