@@ -1,4 +1,4 @@
-"""The survey_send schedule: a planned survey's schedule fired; send it once, if the ticket still wants it.
+"""survey_send fired: send the planned survey once, if the ticket still wants it.
 
 The schedule may come late or twice: the ticket is re-read, and only a survey still planned for
 a solved ticket goes out. Claimed before it is sent (one transaction: the ticket, the mail on its
