@@ -189,10 +189,15 @@ class InMemoryTickets:
         if ticket.number in self.tickets:
             raise StorageError(f"ticket {ticket.number} exists")
         if rate_limit is not None:
-            key = f"{rate_limit.sender}/{record.received_at:%Y-%m-%d}"
-            if self.rates.get(key, 0) >= rate_limit.per_day:
+            day = f"{rate_limit.sender}/{record.received_at:%Y-%m-%d}"
+            hour = f"{day}T{record.received_at:%H}"
+            if (
+                self.rates.get(day, 0) >= rate_limit.per_day
+                or self.rates.get(hour, 0) >= rate_limit.per_hour
+            ):
                 raise RateLimited(rate_limit.sender)
-            self.rates[key] = self.rates.get(key, 0) + 1
+            self.rates[day] = self.rates.get(day, 0) + 1
+            self.rates[hour] = self.rates.get(hour, 0) + 1
         self.records[record.mail_id] = record
         self.tickets[ticket.number] = ticket
         self.messages[ticket.number] = []
@@ -266,7 +271,9 @@ class InMemoryTickets:
             raise VersionConflict(f"ticket {number} is no longer version {expected}")
 
     def _add(self, message: Message, ids: Iterable[str]) -> None:
-        self.messages.setdefault(message.ticket_number, []).append(message)
+        """A message is stored under its id: writing it again replaces it, as a PutItem does."""
+        thread = self.messages.setdefault(message.ticket_number, [])
+        thread[:] = [m for m in thread if m.id != message.id] + [message]
         for i in dict.fromkeys([*([message.message_id] if message.message_id else []), *ids]):
             self.message_ids[i] = message.ticket_number
 

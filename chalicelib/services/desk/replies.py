@@ -34,13 +34,12 @@ from chalicelib.domain.errors import (
     VersionConflict,
 )
 from chalicelib.domain.mail import threads
-from chalicelib.domain.mail.parsed import Address
 from chalicelib.domain.survey.model import note_solver
 from chalicelib.domain.tickets.changes import after_agent_reply
 from chalicelib.domain.tickets.model import Event, Message, MessageKind, Party, Ticket
 from chalicelib.domain.tickets.routing import Routing
 from chalicelib.services.inbound.messages import new_message_id
-from chalicelib.services.outgoing import our_message_id, tagged_subject
+from chalicelib.services.outgoing import MailComposer, Recorded, our_message_id
 from chalicelib.services.ports import (
     CALL_BUDGET,
     Clock,
@@ -82,7 +81,6 @@ class ReplyService:
     ) -> None:
         self._store = store
         self._mailer = mailer
-        self._renderer = renderer
         self._canned = canned
         self._sla = sla
         self._clock = clock
@@ -90,6 +88,7 @@ class ReplyService:
         self._name = helpdesk_name
         self._region = region
         self._claims = claims
+        self._mail = MailComposer(renderer, helpdesk_name, routing)
         self._unit = TicketUnit(store=store, sla=sla, clock=clock)
 
     def reply(
@@ -190,39 +189,25 @@ class ReplyService:
         local_id: str,
         message_id: str | None = None,
     ) -> tuple[Message, OutgoingMail]:
-        queue = self._routing.queue_named(ticket.queue)
-        rendered = self._renderer.render_mail(
+        sender = self._mail.queue_address(ticket)
+        rendered = self._mail.render(
             "reply", ticket.language, mail_context(ticket, agent, draft.body, self._name)
         )
-        message_id = message_id or our_message_id("reply", ticket, local_id, queue.address)
-        all_cc = tuple(dict.fromkeys((*ticket.cc, *draft.cc)))
-        mail = OutgoingMail(
-            sender=Address(queue.address, self._name),
-            to=(Address(ticket.customer_address, ticket.requester.name),),
-            cc=tuple(Address(a) for a in all_cc),
-            subject=tagged_subject(ticket),
-            text=rendered.text,
-            html=rendered.html,
-            message_id=message_id,
-            in_reply_to=ticket.thread_ids[-1] if ticket.thread_ids else None,
-            references=ticket.thread_ids,
-            language=ticket.language,
+        mail = self._mail.to_customer(
+            ticket,
+            rendered,
+            sender=sender,
+            message_id=message_id or our_message_id("reply", ticket, local_id, sender),
+            cc=tuple(dict.fromkeys((*ticket.cc, *draft.cc))),
         )
-        message = Message(
+        recorded = Recorded(
             id=local_id,
-            ticket_number=ticket.number,
             kind=MessageKind.OUTBOUND,
-            created_at=now,
             author=Party(agent.email, agent.name),
-            subject=mail.subject,
-            text=rendered.text,
-            html=rendered.html,
-            to=(ticket.customer_address,),
-            cc=all_cc,
-            message_id=message_id,
-            meta={"from": queue.address},
+            at=now,
+            meta={"from": sender},
         )
-        return message, mail
+        return self._mail.record(ticket, mail, recorded), mail
 
     def _recorded(
         self, ticket: Ticket, agent: Agent, sent: Message, draft: Draft, keyed: bool

@@ -7,11 +7,15 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from chalicelib.domain.mail.dates import format_due, format_zone
-from chalicelib.domain.mail.language import text_direction
-from chalicelib.domain.mail.parsed import Address
 from chalicelib.domain.tickets.model import Message, MessageKind, Party, Ticket
 from chalicelib.services.inbound.messages import new_message_id
-from chalicelib.services.outgoing import AUTOMATIC_HEADERS, our_message_id, tagged_subject
+from chalicelib.services.outgoing import (
+    AUTOMATIC_HEADERS,
+    MailComposer,
+    Recorded,
+    Thread,
+    our_message_id,
+)
 from chalicelib.services.ports import OutgoingMail, Renderer
 
 EXCERPT_CHARS = 300
@@ -25,8 +29,7 @@ class Acknowledgement:
 
 class Acknowledger:
     def __init__(self, renderer: Renderer, helpdesk_name: str, timezone: str) -> None:
-        self._renderer = renderer
-        self._name = helpdesk_name
+        self._mail = MailComposer(renderer, helpdesk_name)
         self._zone = ZoneInfo(timezone)
 
     def compose(
@@ -42,40 +45,26 @@ class Acknowledger:
             "due": format_due(due, ticket.language, now.astimezone(self._zone)),
             "zone": format_zone(due),
             "queue": ticket.queue,
-            "helpdesk_name": self._name,
-            "direction": text_direction(ticket.language),
-            "language": ticket.language,
         }
-        rendered = self._renderer.render_mail("acknowledgement", ticket.language, context)
+        rendered = self._mail.render("acknowledgement", ticket.language, context)
         unique = inbound.provider_id or inbound.id
-        message_id = our_message_id("ack", ticket, unique, from_address)
         references = tuple(i for i in (*ticket.thread_ids, inbound.message_id) if i)
-        mail = OutgoingMail(
-            sender=Address(from_address, self._name),
-            to=(Address(ticket.customer_address, ticket.requester.name),),
-            subject=tagged_subject(ticket),
-            text=rendered.text,
-            html=rendered.html,
-            message_id=message_id,
-            in_reply_to=inbound.message_id,
-            references=tuple(dict.fromkeys(references)),
+        mail = self._mail.to_customer(
+            ticket,
+            rendered,
+            sender=from_address,
+            message_id=our_message_id("ack", ticket, unique, from_address),
+            thread=Thread(inbound.message_id, tuple(dict.fromkeys(references))),
             headers=AUTOMATIC_HEADERS,
-            language=ticket.language,
         )
-        message = Message(
+        recorded = Recorded(
             id=new_message_id(inbound.created_at, "ack"),
-            ticket_number=ticket.number,
             kind=MessageKind.AUTO,
-            created_at=now,
-            author=Party(from_address, self._name),
-            subject=mail.subject,
-            text=rendered.text,
-            to=(ticket.customer_address,),
-            html=rendered.html,
-            message_id=message_id,
+            author=Party(from_address, self._mail.name),
+            at=now,
             flags=("acknowledgement",),
         )
-        return Acknowledgement(mail, message)
+        return Acknowledgement(mail, self._mail.record(ticket, mail, recorded))
 
 
 def _excerpt(text: str) -> str:

@@ -6,14 +6,12 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from chalicelib.domain.mail.dates import format_due, format_zone
-from chalicelib.domain.mail.parsed import Address
 from chalicelib.domain.sla.policy import Point, PointKind, SlaPolicy
 from chalicelib.domain.tickets.model import Priority, Ticket
 from chalicelib.domain.tickets.routing import Queue, Routing
+from chalicelib.services.outgoing import MailComposer
 from chalicelib.services.ports import OutgoingMail, Renderer
 
-# Internal notices are not replies: RFC 3834 calls them auto-generated.
-NOTICE_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
 TEMPLATES = {PointKind.WARNING: "sla_warning", PointKind.BREACH: "sla_breach"}
 
 
@@ -26,9 +24,8 @@ class SlaNotices:
         policy: SlaPolicy,
         warning_addresses: Mapping[str, str] | None = None,
     ) -> None:
-        self._renderer = renderer
+        self._mail = MailComposer(renderer, helpdesk_name, routing)
         self._routing = routing
-        self._name = helpdesk_name
         self._policy = policy
         self._warning_addresses = dict(warning_addresses or {})
 
@@ -46,34 +43,20 @@ class SlaNotices:
         zone = self._policy.calendar_of(ticket.queue).zone  # due times read in the queue's zone
         due = point.due.astimezone(zone)
         context = {
-            "ticket_tag": ticket.tag,
-            "ticket_number": ticket.number,
-            "subject": ticket.subject,
-            "requester": ticket.requester.email,
-            "requester_name": ticket.requester.name,
-            "queue": ticket.queue,
-            "assignee": ticket.assignee or "",
-            "priority": ticket.priority.value,
             "previous_priority": (was or ticket.priority).value,
             "vip": ticket.vip,
             "deadline": point.deadline.label,
             "due": format_due(due, "en", now.astimezone(zone)),
             "zone": format_zone(due),
-            "helpdesk_name": self._name,
-            "language": "en",
-            "direction": "ltr",
         }
-        rendered = self._renderer.render_mail(TEMPLATES[point.kind], "en", context)
         title = "SLA warning" if point.kind is PointKind.WARNING else "SLA breached"
-        return OutgoingMail(
-            sender=Address(self._queue(ticket).address, self._name),
-            to=(Address(self.recipient(ticket, point.kind)),),
+        return self._mail.notice(
+            ticket,
+            TEMPLATES[point.kind],
+            to=self.recipient(ticket, point.kind),
             subject=f"[{title}] {ticket.tag} {point.deadline.label} due {context['due']}: "
             f"{ticket.subject[:120]}",
-            text=rendered.text,
-            html=rendered.html,
-            headers=NOTICE_HEADERS,
-            language="en",
+            context=context,
         )
 
     def _queue(self, ticket: Ticket) -> Queue:
