@@ -157,6 +157,12 @@ class TicketStore(Protocol):
         """
         ...
 
+    def update_ticket(
+        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event]
+    ) -> None:
+        """One transaction. Raises VersionConflict when the ticket changed."""
+        ...
+
     def record_sent(self, *, record: MailRecord, message: Message, ids: Sequence[str]) -> None:
         """After a send: store the sent message, index its ids, update the delivery record."""
         ...
@@ -234,12 +240,6 @@ class ViewStore(Protocol):
 
 
 class DeskStore(TicketStore, Protocol):
-    def update_ticket(
-        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event]
-    ) -> None:
-        """One transaction. Raises VersionConflict when the ticket changed."""
-        ...
-
     def add_to_thread(self, *, message: Message, events: Sequence[Event]) -> None:
         """A message that changes nothing on the ticket (a note). Raises NotFound."""
         ...

@@ -22,6 +22,7 @@ from enum import Enum
 from typing import Protocol
 
 from chalicelib.domain.errors import NotFound, StorageError, VersionConflict
+from chalicelib.domain.mail.delivery import MailRecord
 from chalicelib.domain.tickets.model import Event, Message, Ticket
 from chalicelib.services.ports import CALL_BUDGET, Clock, SlaPlanner
 
@@ -38,10 +39,12 @@ class Change:
     events: Sequence[Event]
     message: Message | None = None
     index_ids: Sequence[str] = ()  # more Message-IDs that thread to the ticket (a sent SES id)
+    record: MailRecord | None = None  # the SES delivery this change comes from, written with it
 
 
 class Sync(Enum):
     QUIET = "quiet"  # after an agent's change: a Scheduler failure is logged, never answered
+    STRICT = "strict"  # inbound mail: a Scheduler failure fails the Lambda, SES delivers again
     NONE = "none"  # the caller's schedules need no sync (its own schedule fired)
 
 
@@ -59,7 +62,7 @@ class VersionedTickets(Protocol):
         expected_version: int,
         message: Message,
         events: Sequence[Event],
-        record: None,
+        record: MailRecord | None,
         index_ids: Sequence[str] = (),
     ) -> None: ...
 
@@ -124,13 +127,15 @@ class TicketUnit:
             expected_version=before.version,
             message=change.message,
             events=events,
-            record=None,
+            record=change.record,
             index_ids=change.index_ids,
         )
 
     def _after_commit(self, before: Ticket, after: Ticket, budget: int) -> None:
         if self._sync is Sync.QUIET:
             sync_after_commit(self._sla, before, after, budget)
+        elif self._sync is Sync.STRICT:
+            self._sla.sync_schedules(before, after, budget)
 
 
 def sync_after_commit(

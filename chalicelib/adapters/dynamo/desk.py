@@ -1,4 +1,4 @@
-"""The ticket writes of agents on DynamoDB: edits with their events, notes beside the thread."""
+"""The ticket writes only agents make on DynamoDB: notes beside the thread."""
 
 from __future__ import annotations
 
@@ -8,25 +8,11 @@ from typing import Any
 from chalicelib.adapters.dynamo import items
 from chalicelib.adapters.dynamo.table import to_attr
 from chalicelib.adapters.dynamo.tickets import DynamoTicketStore
-from chalicelib.domain.errors import NotFound, StorageError, VersionConflict
-from chalicelib.domain.tickets.model import Event, Message, Ticket
+from chalicelib.domain.errors import NotFound
+from chalicelib.domain.tickets.model import Event, Message
 
 
 class DynamoDesk(DynamoTicketStore):
-    def update_ticket(
-        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event]
-    ) -> None:
-        ops: list[dict[str, Any]] = [
-            self.put_versioned(items.ticket_to_item(ticket), expected_version),
-            *(self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
-        ]
-        cancelled = self.transact(ops)
-        if cancelled is None:
-            return
-        if 0 in cancelled.failed:
-            raise VersionConflict(f"ticket {ticket.number} is no longer version {expected_version}")
-        raise StorageError(f"ticket {ticket.number} not updated: {cancelled.failed}")
-
     def add_to_thread(self, *, message: Message, events: Sequence[Event]) -> None:
         number = message.ticket_number
         ops: list[dict[str, Any]] = [

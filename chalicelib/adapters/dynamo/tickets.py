@@ -140,6 +140,20 @@ class DynamoTicketStore(DynamoTable):
             raise VersionConflict(f"ticket {ticket.number} is no longer version {expected_version}")
         raise StorageError(f"message not added to {ticket.number}: {cancelled.failed}")
 
+    def update_ticket(
+        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event]
+    ) -> None:
+        ops: list[dict[str, Any]] = [
+            self.put_versioned(items.ticket_to_item(ticket), expected_version),
+            *(self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
+        ]
+        cancelled = self.transact(ops)
+        if cancelled is None:
+            return
+        if 0 in cancelled.failed:
+            raise VersionConflict(f"ticket {ticket.number} is no longer version {expected_version}")
+        raise StorageError(f"ticket {ticket.number} not updated: {cancelled.failed}")
+
     def record_sent(self, *, record: MailRecord, message: Message, ids: Sequence[str]) -> None:
         puts = [items.record_to_item(record), items.message_to_item(message)]
         puts += [self._msgid_item(i, message) for i in dict.fromkeys(ids)]

@@ -13,7 +13,6 @@ from chalicelib.domain.errors import (
     DuplicateMessage,
     RateLimited,
     StorageError,
-    VersionConflict,
 )
 from chalicelib.domain.mail import threads
 from chalicelib.domain.mail.addresses import header_safe, is_valid, normalise
@@ -38,7 +37,7 @@ from chalicelib.services.inbound.delivery import AckDelivery
 from chalicelib.services.inbound.messages import inbound_message, store_attachments
 from chalicelib.services.inbound.opening import TicketOpener, creation_events, sender_of
 from chalicelib.services.ports import Clock, Metrics, RawMailStore, SlaPlanner, TicketStore
-from chalicelib.services.unit_of_work import VERSION_RETRIES
+from chalicelib.services.unit_of_work import Change, Sync, TicketUnit
 
 log = logging.getLogger("helpdesk.ingest")
 
@@ -76,6 +75,7 @@ class IngestEmail:
         self._opener = opener
         self._acks = acks
         self._sla = sla
+        self._unit = TicketUnit(store=store, sla=sla, clock=clock, sync=Sync.STRICT)
         self._clock = clock
         self._metrics = metrics
         self._own = own_addresses
@@ -231,39 +231,26 @@ class IngestEmail:
             ack_reason="reply on an existing ticket",
         )
         author = Party(sender.email, sender.name)
-        for _ in range(VERSION_RETRIES):
+
+        def decide(current: Ticket, at: datetime) -> Change:
             message = self._inbound(
                 receipt,
                 mail,
-                number=ticket.number,
+                number=current.number,
                 author=author,
-                at=now,
+                at=at,
                 auto=auto,
                 attachments=attachments,
             )
-            updated, events = self._after_reply(ticket, mail, now, auto)
-            updated, sla_events = self._sla.plan(ticket, updated, now)
-            try:
-                self._store.append_message(
-                    ticket=updated,
-                    expected_version=ticket.version,
-                    message=message,
-                    events=[*events, *sla_events],
-                    record=record,
-                )
-                break
-            except VersionConflict:
-                fresh = self._store.get_ticket(ticket.number)
-                if fresh is None:
-                    raise
-                ticket = fresh
-            except DuplicateMessage as dup:
-                return self._duplicate(receipt, now, dup)
-        else:
-            raise VersionConflict(f"ticket {ticket.number} kept changing")
+            updated, events = self._after_reply(current, mail, at, auto)
+            return Change(updated, events, message, record=record)
+
+        try:
+            self._unit.change(ticket, decide, at=now)
+        except DuplicateMessage as dup:
+            return self._duplicate(receipt, now, dup)
         self._metrics.count("RepliesThreaded")
         log.info("reply threaded", extra={"ticket": ticket.number, "mail": receipt.mail_id})
-        self._sla.sync_schedules(ticket, updated)
         return IngestResult(Outcome.REPLY, ticket.number)
 
     def _after_reply(

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.domain.errors import NotFound, VersionConflict
+from chalicelib.domain.errors import AlreadyProcessed, NotFound, StorageError, VersionConflict
+from chalicelib.domain.mail.delivery import MailRecord, Outcome
 from chalicelib.domain.tickets.changes import bumped
 from chalicelib.domain.tickets.model import Event, Message, MessageKind, Party, Priority, Ticket
 from chalicelib.services.unit_of_work import VERSION_RETRIES, Change, Sync, TicketUnit
@@ -118,3 +119,34 @@ def test_the_budget_reaches_the_sync() -> None:
     store, sla = InMemoryTickets(a_ticket(AT)), RecordingSla()
     unit(store, sla).change(1001, urgent, budget=1)
     assert [budget for _, _, budget in sla.synced] == [1]
+
+
+def test_a_strict_sync_failure_fails_the_caller_after_the_write() -> None:
+    store, sla = InMemoryTickets(a_ticket(AT)), RecordingSla()
+    sla.fail = True
+    with pytest.raises(StorageError):
+        unit(store, sla, Sync.STRICT).change(1001, urgent)
+    assert len(store.written) == 1  # written once: the retry finds the mail already recorded
+
+
+def test_the_delivery_record_is_written_with_the_message() -> None:
+    store, sla = InMemoryTickets(a_ticket(AT)), RecordingSla()
+    record = MailRecord("ses-1", Outcome.REPLY, AT, ticket_number=1001)
+    reply = Message(
+        id="m2",
+        ticket_number=1001,
+        kind=MessageKind.INBOUND,
+        created_at=AT,
+        author=Party("anna@customer.example", "Anna"),
+        subject="Re: Invoice",
+        text="Thanks",
+        message_id="r1@customer.example",
+    )
+
+    def decide(ticket: Ticket, now: datetime) -> Change:
+        return Change(bumped(ticket, ticket, now), [], reply, record=record)
+
+    unit(store, sla, Sync.STRICT).change(1001, decide)
+    assert store.records == {"ses-1": record}
+    with pytest.raises(AlreadyProcessed):
+        unit(store, sla, Sync.STRICT).change(1001, decide)
