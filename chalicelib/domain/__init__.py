@@ -1,1 +1,1 @@
-"""Pure domain: tickets, mail, threading, routing, loops, time. Standard library only."""
+"""Pure domain: tickets, mail, the desk, SLA maths, the survey. Standard library only."""

@@ -1,0 +1,1 @@
+"""What agents work with: agents and tokens, canned answers, reply drafts, reply keys."""

@@ -1,0 +1,1 @@
+"""A mail as data: addresses, threading, quotes, loops, language, dates, delivery records."""

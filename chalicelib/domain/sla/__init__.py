@@ -1,0 +1,1 @@
+"""SLA maths: business time and holidays, policies and targets, plans, schedules, firings."""

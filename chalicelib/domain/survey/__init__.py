@@ -1,0 +1,1 @@
+"""The satisfaction survey: its stages and rules, signed link tokens, CSAT records."""

@@ -1,0 +1,1 @@
+"""The agent desk: views, detail, actions, replies, canned answers, quarantine, agents."""

@@ -1,0 +1,1 @@
+"""A mail arrives: ingest (ticket, reply or quarantine), acknowledgement, quarantine release."""

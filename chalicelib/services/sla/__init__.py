@@ -1,0 +1,1 @@
+"""The SLA clock: deadlines planned on every write, schedules synced, firings, notices."""

@@ -1,0 +1,1 @@
+"""Did we solve your problem: planning, sending, answers, auto-close, the CSAT report."""
