@@ -1,1 +1,1 @@
-"""AWS services through boto3: S3, SES (sending and the receipt event), Scheduler, SSM, the Lambda runtime."""
+"""AWS through boto3: S3, SES (sending, the receipt event), Scheduler, SSM, Lambda runtime."""
