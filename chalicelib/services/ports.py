@@ -113,10 +113,37 @@ class ThreadLookup:
     tickets: Mapping[int, Ticket]
 
 
-class TicketStore(Protocol):
-    def allocate_number(self) -> int: ...
+class VersionedTickets(Protocol):
+    """What the unit of work needs: a ticket read, and writes at the version it was read."""
 
     def get_ticket(self, number: int) -> Ticket | None: ...
+
+    def update_ticket(
+        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event]
+    ) -> None:
+        """One transaction. Raises VersionConflict when the ticket changed."""
+        ...
+
+    def append_message(
+        self,
+        *,
+        ticket: Ticket,
+        expected_version: int,
+        message: Message,
+        events: Sequence[Event],
+        record: MailRecord | None,
+        index_ids: Sequence[str] = (),
+    ) -> None:
+        """One transaction. Raises AlreadyProcessed, DuplicateMessage or VersionConflict.
+
+        `index_ids` are more Message-IDs that should thread to this ticket (an outbound
+        message's SES id); `record` is None for messages that did not come by mail.
+        """
+        ...
+
+
+class TicketStore(VersionedTickets, Protocol):
+    def allocate_number(self) -> int: ...
 
     def get_mail_record(self, mail_id: str) -> MailRecord | None: ...
 
@@ -138,29 +165,6 @@ class TicketStore(Protocol):
         rate_limit: RateLimit | None,
     ) -> None:
         """One transaction. Raises AlreadyProcessed, DuplicateMessage or RateLimited."""
-        ...
-
-    def append_message(
-        self,
-        *,
-        ticket: Ticket,
-        expected_version: int,
-        message: Message,
-        events: Sequence[Event],
-        record: MailRecord | None,
-        index_ids: Sequence[str] = (),
-    ) -> None:
-        """One transaction. Raises AlreadyProcessed, DuplicateMessage or VersionConflict.
-
-        `index_ids` are more Message-IDs that should thread to this ticket (an outbound
-        message's SES id); `record` is None for messages that did not come by mail.
-        """
-        ...
-
-    def update_ticket(
-        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event]
-    ) -> None:
-        """One transaction. Raises VersionConflict when the ticket changed."""
         ...
 
     def record_sent(self, *, record: MailRecord, message: Message, ids: Sequence[str]) -> None:

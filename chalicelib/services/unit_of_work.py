@@ -19,12 +19,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Protocol
 
 from chalicelib.domain.errors import NotFound, StorageError, VersionConflict
 from chalicelib.domain.mail.delivery import MailRecord
 from chalicelib.domain.tickets.model import Event, Message, Ticket
-from chalicelib.services.ports import CALL_BUDGET, Clock, SlaPlanner
+from chalicelib.services.ports import CALL_BUDGET, Clock, SlaPlanner, VersionedTickets
 
 log = logging.getLogger("helpdesk.unit_of_work")
 
@@ -46,25 +45,6 @@ class Sync(Enum):
     QUIET = "quiet"  # after an agent's change: a Scheduler failure is logged, never answered
     STRICT = "strict"  # inbound mail: a Scheduler failure fails the Lambda, SES delivers again
     NONE = "none"  # the caller's schedules need no sync (its own schedule fired)
-
-
-class VersionedTickets(Protocol):
-    def get_ticket(self, number: int) -> Ticket | None: ...
-
-    def update_ticket(
-        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event]
-    ) -> None: ...
-
-    def append_message(
-        self,
-        *,
-        ticket: Ticket,
-        expected_version: int,
-        message: Message,
-        events: Sequence[Event],
-        record: MailRecord | None,
-        index_ids: Sequence[str] = (),
-    ) -> None: ...
 
 
 class TicketUnit:
