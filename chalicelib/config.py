@@ -39,6 +39,7 @@ class Limits:
     max_attachment_bytes: int = 25 * 1024 * 1024
     max_attachments: int = 100
     max_body_bytes: int = 96_000
+    max_cc_from_mail: int = 20  # addresses a customer's mail may add to a ticket's cc (SES: 50)
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,7 @@ _LIMIT_DEFAULTS = {
     "max_attachment_bytes": Limits.max_attachment_bytes,
     "max_attachments": Limits.max_attachments,
     "max_body_bytes": Limits.max_body_bytes,
+    "max_cc_from_mail": Limits.max_cc_from_mail,
 }
 
 

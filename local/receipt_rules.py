@@ -14,6 +14,7 @@ log = logging.getLogger("local.ses")
 
 VERDICT_HEADER = "X-Local-Verdicts"
 VERDICT_STATUSES = frozenset({"PASS", "FAIL", "GRAY", "PROCESSING_FAILED", "DISABLED"})
+DMARC_POLICIES = frozenset({"none", "quarantine", "reject"})
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,12 @@ def verdicts_from_header(raw: bytes) -> dict[str, str]:
             continue
         if name.lower() in PASS_VERDICTS and status.upper() in VERDICT_STATUSES:
             verdicts[name.lower()] = status.upper()
+        elif name.lower() == "dmarc_policy" and status.lower() in DMARC_POLICIES:
+            verdicts["dmarc_policy"] = status.lower()
         else:
-            log.warning("%s: ignored %r (use e.g. spam=FAIL, virus=PASS)", VERDICT_HEADER, item)
+            log.warning(
+                "%s: ignored %r (use e.g. spam=FAIL, dmarc=FAIL, dmarc_policy=reject)",
+                VERDICT_HEADER,
+                item,
+            )
     return verdicts

@@ -37,6 +37,19 @@ def ses_event(
     headers = BytesHeaderParser(policy=policy.compat32).parsebytes(raw)
     pairs = [{"name": k, "value": str(v)} for k, v in headers.items()]
     verdict = {**PASS_VERDICTS, **(verdicts or {})}
+    receipt: dict[str, Any] = {
+        "timestamp": _iso(at),
+        "processingTimeMillis": 120,
+        "recipients": list(recipients),
+        "spamVerdict": {"status": verdict["spam"]},
+        "virusVerdict": {"status": verdict["virus"]},
+        "spfVerdict": {"status": verdict["spf"]},
+        "dkimVerdict": {"status": verdict["dkim"]},
+        "dmarcVerdict": {"status": verdict["dmarc"]},
+        "action": {"type": "Lambda", "functionArn": function_arn, "invocationType": "Event"},
+    }
+    if verdict["dmarc"] == "FAIL" and verdict.get("dmarc_policy"):
+        receipt["dmarcPolicy"] = verdict["dmarc_policy"]  # SES names it only when DMARC failed
     return {
         "Records": [
             {
@@ -52,21 +65,7 @@ def ses_event(
                         "headers": pairs,
                         "commonHeaders": _common_headers(headers, source),
                     },
-                    "receipt": {
-                        "timestamp": _iso(at),
-                        "processingTimeMillis": 120,
-                        "recipients": list(recipients),
-                        "spamVerdict": {"status": verdict["spam"]},
-                        "virusVerdict": {"status": verdict["virus"]},
-                        "spfVerdict": {"status": verdict["spf"]},
-                        "dkimVerdict": {"status": verdict["dkim"]},
-                        "dmarcVerdict": {"status": verdict["dmarc"]},
-                        "action": {
-                            "type": "Lambda",
-                            "functionArn": function_arn,
-                            "invocationType": "Event",
-                        },
-                    },
+                    "receipt": receipt,
                 },
             }
         ]

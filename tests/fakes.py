@@ -23,7 +23,7 @@ from chalicelib.domain.errors import (
     VersionConflict,
 )
 from chalicelib.domain.mail.delivery import MailRecord, QuarantineEntry, RateLimit
-from chalicelib.domain.tickets.model import Event, Message, Ticket
+from chalicelib.domain.tickets.model import Event, Message, MessageKind, Ticket
 from chalicelib.services.ports import CALL_BUDGET, OutgoingMail, ThreadLookup
 
 
@@ -133,6 +133,7 @@ class InMemoryTickets:
         self.messages: dict[int, list[Message]] = {t.number: [] for t in tickets}
         self.records: dict[str, MailRecord] = {}
         self.message_ids: dict[str, int] = {}
+        self.sent_to: dict[str, frozenset[str]] = {}  # our Message-IDs: to whom we sent them
         self.quarantined: dict[str, QuarantineEntry] = {}
         self.rates: dict[str, int] = {}
         self.written: list[Written] = []
@@ -164,6 +165,7 @@ class InMemoryTickets:
         return ThreadLookup(
             by_message_id=by_id,
             tickets={n: self.tickets[n] for n in wanted if n in self.tickets},
+            sent_to={m: self.sent_to[m] for m in by_id if m in self.sent_to},
         )
 
     def list_quarantine(self, limit: int = 50) -> list[QuarantineEntry]:
@@ -276,6 +278,8 @@ class InMemoryTickets:
         thread[:] = [m for m in thread if m.id != message.id] + [message]
         for i in dict.fromkeys([*([message.message_id] if message.message_id else []), *ids]):
             self.message_ids[i] = message.ticket_number
+            if message.kind in (MessageKind.OUTBOUND, MessageKind.AUTO):
+                self.sent_to[i] = frozenset(a.lower() for a in (*message.to, *message.cc))
 
 
 def _held_to_their_ports() -> None:

@@ -111,6 +111,7 @@ class Metrics(Protocol):
 class ThreadLookup:
     by_message_id: Mapping[str, int]
     tickets: Mapping[int, Ticket]
+    sent_to: Mapping[str, frozenset[str]] = field(default_factory=dict)  # our ids: to whom
 
 
 class VersionedTickets(Protocol):

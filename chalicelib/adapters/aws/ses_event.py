@@ -38,6 +38,7 @@ def _receipt(record: Any, index: int) -> Receipt:
         spf=_verdict(receipt, "spfVerdict"),
         dkim=_verdict(receipt, "dkimVerdict"),
         dmarc=_verdict(receipt, "dmarcVerdict"),
+        dmarc_policy=str(receipt.get("dmarcPolicy") or "")[:20],
     )
 
 

@@ -17,7 +17,7 @@ from chalicelib.domain.errors import (
     VersionConflict,
 )
 from chalicelib.domain.mail.delivery import MailRecord, QuarantineEntry, RateLimit
-from chalicelib.domain.tickets.model import Event, Message, Ticket
+from chalicelib.domain.tickets.model import Event, Message, MessageKind, Ticket
 from chalicelib.services.ports import ThreadLookup
 
 FIRST_TICKET_NUMBER = 1000
@@ -44,7 +44,9 @@ class DynamoTicketStore(DynamoTable):
         keys = [items.msgid_key(m) for m in dict.fromkeys(message_ids)]
         keys += [{"PK": items.ticket_pk(n), "SK": items.META} for n in wanted]
         found = self.batch_get(keys)
-        by_id = {i["PK"].split("#", 1)[1]: int(i["ticket"]) for i in found if i["SK"] == "MSGID"}
+        ids = [i for i in found if i["SK"] == "MSGID"]
+        by_id = {i["PK"].split("#", 1)[1]: int(i["ticket"]) for i in ids}
+        sent_to = {i["PK"].split("#", 1)[1]: frozenset(i.get("sent_to") or ()) for i in ids}
         tickets = {
             t.number: t for t in (items.ticket_from_item(i) for i in found if i["SK"] == items.META)
         }
@@ -52,7 +54,7 @@ class DynamoTicketStore(DynamoTable):
         if missing:
             more = self.batch_get([{"PK": items.ticket_pk(n), "SK": items.META} for n in missing])
             tickets |= {t.number: t for t in map(items.ticket_from_item, more)}
-        return ThreadLookup(by_message_id=by_id, tickets=tickets)
+        return ThreadLookup(by_message_id=by_id, tickets=tickets, sent_to=sent_to)
 
     def list_quarantine(self, limit: int = 50) -> list[QuarantineEntry]:
         found, _ = self.query(
@@ -176,12 +178,16 @@ class DynamoTicketStore(DynamoTable):
     # -- helpers ----------------------------------------------------------------------------
 
     def _msgid_item(self, message_id: str, message: Message) -> items.Item:
-        return {
+        item: items.Item = {
             **items.msgid_key(message_id),
             "type": "msgid",
             "ticket": message.ticket_number,
             "message": message.id,
         }
+        if message.kind in (MessageKind.OUTBOUND, MessageKind.AUTO):
+            # whom we sent it to: quoting this id later vouches for that address only
+            item["sent_to"] = sorted({a.lower() for a in (*message.to, *message.cc)})[:50]
+        return item
 
     def _raise_for(self, cancelled: Cancelled, msgid_at: int | None) -> None:
         if 0 in cancelled.failed and cancelled.failed[0].get("type") == "mail":

@@ -53,6 +53,7 @@ class ParsedEmail:
     content_type: str = "text/plain"
     defects: tuple[str, ...] = ()
     size: int = 0
+    dkim_domains: tuple[str, ...] = ()  # the d= of each DKIM-Signature, lower-case
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")
@@ -79,6 +80,7 @@ class Receipt:
     spf: str = ""
     dkim: str = ""
     dmarc: str = ""
+    dmarc_policy: str = ""  # the From domain's DMARC policy, given by SES when DMARC failed
 
     @property
     def verdicts(self) -> dict[str, str]:
@@ -88,4 +90,5 @@ class Receipt:
             "spf": self.spf,
             "dkim": self.dkim,
             "dmarc": self.dmarc,
+            **({"dmarc_policy": self.dmarc_policy} if self.dmarc_policy else {}),
         }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from chalicelib.domain.mail.addresses import normalise
@@ -37,6 +37,7 @@ class ThreadDecision:
     ticket: Ticket | None
     follow_up_of: int | None = None
     notes: tuple[str, ...] = field(default=())
+    claimed: int | None = None  # the ticket an unproven sender claims to answer: held, not joined
 
 
 def decide(
@@ -45,11 +46,16 @@ def decide(
     referenced: Iterable[int],
     tagged: Iterable[int],
     tickets: Mapping[int, Ticket],
+    proven: bool = True,
+    vouched: Collection[int] = (),
 ) -> ThreadDecision:
     """Join the first referenced ticket the sender takes part in; a stranger starts a new one.
 
     References (In-Reply-To, References) come before subject tags: they name one message, a tag
     can be copied. A closed ticket is final, so a reply to it opens a follow-up ticket.
+    A From address proves nothing by itself: a sender whose mail is not `proven` (authenticated)
+    joins only a ticket it `vouched` for, by quoting a Message-ID we sent to that address;
+    otherwise the claim is held for an agent, and the mail neither joins nor reads the ticket.
     """
     who = normalise(sender)
     notes: list[str] = []
@@ -60,6 +66,9 @@ def decide(
         if who not in ticket.participants:
             notes.append(f"refers to #{number}, but {who} is not on that ticket")
             continue
+        if not proven and number not in vouched:
+            notes.append(f"claims to be a reply to #{number} from {who}, sender not authenticated")
+            return ThreadDecision(None, notes=tuple(notes), claimed=number)
         if ticket.status == Status.CLOSED:
             notes.append(f"follow-up to closed ticket #{number}")
             return ThreadDecision(None, follow_up_of=number, notes=tuple(notes))

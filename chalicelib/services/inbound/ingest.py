@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -16,6 +16,11 @@ from chalicelib.domain.errors import (
 )
 from chalicelib.domain.mail import threads
 from chalicelib.domain.mail.addresses import header_safe, is_valid, normalise
+from chalicelib.domain.mail.authentication import (
+    Authentication,
+    authenticate,
+    enforced_dmarc_failure,
+)
 from chalicelib.domain.mail.delivery import (
     AckState,
     MailRecord,
@@ -98,15 +103,22 @@ class IngestEmail:
         sender = sender_of(mail, receipt)
         if sender is None:
             return self._quarantine(receipt, mail, now, "no sender address (no From, no envelope)")
+        refused = enforced_dmarc_failure(receipt)
+        if refused:
+            return self._quarantine(receipt, mail, now, refused)
+        proof = authenticate(receipt, sender.email, mail.dkim_domains)
         auto = classify(mail, envelope_sender=receipt.source, own_addresses=self._own)
-        decision = self._thread(mail, sender)
+        decision = self._thread(mail, sender, proof.proven)
+        if decision.claimed is not None:
+            claim = {"claims_ticket": decision.claimed, "authentication": proof.how}
+            return self._quarantine(receipt, mail, now, decision.notes[-1], claim)
         if decision.ticket is not None:
-            return self._reply(receipt, mail, now, sender, decision.ticket, auto)
+            return self._reply(receipt, mail, now, sender, decision.ticket, auto, proof)
         if auto is not None and not auto.may_open_ticket:
             return self._quarantine(receipt, mail, now, auto.reason)
         return self._new_ticket(receipt, mail, now, sender, auto, decision)
 
-    def _thread(self, mail: ParsedEmail, sender: Address) -> threads.ThreadDecision:
+    def _thread(self, mail: ParsedEmail, sender: Address, proven: bool) -> threads.ThreadDecision:
         refs = [threads.normalise_message_id(r) for r in mail.reference_ids]
         refs = [r for r in refs if r][:MAX_REFERENCES_LOOKED_UP]
         tags = threads.subject_tags(mail.subject)
@@ -114,8 +126,19 @@ class IngestEmail:
             return threads.ThreadDecision(None)
         found = self._store.find_threads(refs, tags)
         referenced = [found.by_message_id[r] for r in refs if r in found.by_message_id]
+        who = normalise(sender.email)
+        vouched = {  # tickets of a Message-ID we sent to this very address
+            found.by_message_id[r]
+            for r in refs
+            if r in found.by_message_id and who in found.sent_to.get(r, frozenset())
+        }
         return threads.decide(
-            sender=sender.email, referenced=referenced, tagged=tags, tickets=found.tickets
+            sender=sender.email,
+            referenced=referenced,
+            tagged=tags,
+            tickets=found.tickets,
+            proven=proven,
+            vouched=vouched,
         )
 
     def _inbound(
@@ -221,6 +244,7 @@ class IngestEmail:
         sender: Address,
         ticket: Ticket,
         auto: AutoMail | None,
+        proof: Authentication,
     ) -> IngestResult:
         attachments = store_attachments(self._raw, receipt.mail_id, mail, self._limits)
         record = MailRecord(
@@ -242,7 +266,7 @@ class IngestEmail:
                 auto=auto,
                 attachments=attachments,
             )
-            updated, events = self._after_reply(current, mail, at, auto)
+            updated, events = self._after_reply(current, mail, at, auto, proof)
             return Change(updated, events, message, record=record)
 
         try:
@@ -254,26 +278,46 @@ class IngestEmail:
         return IngestResult(Outcome.REPLY, ticket.number)
 
     def _after_reply(
-        self, ticket: Ticket, mail: ParsedEmail, now: datetime, auto: AutoMail | None
+        self,
+        ticket: Ticket,
+        mail: ParsedEmail,
+        now: datetime,
+        auto: AutoMail | None,
+        proof: Authentication,
     ) -> tuple[Ticket, list[Event]]:
         if auto is not None:
             event = Event(now, "automatic_mail_received", "system", {"reason": auto.reason})
             thread = ticket.with_thread_id(mail.message_id)
             return replace(ticket, thread_ids=thread, version=ticket.version + 1), [event]
-        cc = tuple(
-            normalise(a.email)
-            for a in (*mail.to, *mail.cc)
-            if is_valid(a.email)
-            and normalise(a.email) not in self._own
-            and normalise(a.email) not in ticket.participants
+        offered = tuple(
+            dict.fromkeys(
+                normalise(a.email)
+                for a in (*mail.to, *mail.cc)
+                if is_valid(a.email)
+                and normalise(a.email) not in self._own
+                and normalise(a.email) not in ticket.participants
+            )
         )
+        # Only a proven sender widens who our replies go to, and only so far.
+        room = max(0, self._limits.max_cc_from_mail - len(ticket.cc))
+        cc = offered[:room] if proof.proven else ()
         updated, events = on_customer_reply(ticket, at=now, message_id=mail.message_id, cc=cc)
-        return updated, [Event(now, "customer_replied", "customer", {}), *events]
+        replied = Event(now, "customer_replied", "customer", {"authentication": proof.how})
+        if len(cc) < len(offered):
+            left = {"addresses": list(offered[len(cc) :])[:50], "count": len(offered) - len(cc)}
+            why = "over the cc limit" if proof.proven else "sender not authenticated"
+            events.append(Event(now, "cc_not_added", "system", {**left, "reason": why}))
+        return updated, [replied, *events]
 
     # -- quarantine, duplicates, retries ----------------------------------------------------
 
     def _quarantine(
-        self, receipt: Receipt, mail: ParsedEmail, now: datetime, reason: str
+        self,
+        receipt: Receipt,
+        mail: ParsedEmail,
+        now: datetime,
+        reason: str,
+        claim: Mapping[str, object] | None = None,
     ) -> IngestResult:
         entry = QuarantineEntry(
             mail_id=receipt.mail_id,
@@ -283,7 +327,11 @@ class IngestEmail:
             subject=header_safe(mail.subject, 500),
             recipients=receipt.recipients,
             raw_key=f"{self._prefix}{receipt.mail_id}",
-            detail={"verdicts": receipt.verdicts, "defects": list(mail.defects)[:20]},
+            detail={
+                "verdicts": receipt.verdicts,
+                "defects": list(mail.defects)[:20],
+                **(claim or {}),
+            },
         )
         record = MailRecord(
             mail_id=receipt.mail_id,

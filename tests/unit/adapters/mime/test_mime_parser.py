@@ -915,3 +915,14 @@ def test_encoded_word_message_ids_are_still_found() -> None:
         b"In-Reply-To: =?utf-8?q?=3Clong-id=40eu-west-1=2Eamazonses=2Ecom=3E?=\r\n\r\nbody\r\n"
     )
     assert parse_email(raw).in_reply_to == ("long-id@eu-west-1.amazonses.com",)
+
+
+def test_dkim_signing_domains_are_read_from_every_signature() -> None:
+    raw = (
+        b"DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed;\r\n"
+        b" d=Customer.Example; s=mail; h=from:to; bh=abc; b=def\r\n"
+        b"DKIM-Signature: v=1; a=rsa-sha256; d = bulk.example ; s=s1; bh=x; b=y\r\n"
+        b"DKIM-Signature: v=1; s=nodomain; bh=x; b=y\r\n"
+        b"From: anna@customer.example\r\nSubject: x\r\n\r\nbody\r\n"
+    )
+    assert parse_email(raw).dkim_domains == ("customer.example", "bulk.example", "")

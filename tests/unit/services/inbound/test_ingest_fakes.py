@@ -255,19 +255,6 @@ def test_a_new_mail_failing_spf_dkim_and_dmarc_still_becomes_an_acknowledged_tic
     assert len(inbound.mailer.sent) == 1
 
 
-def test_a_reply_failing_spf_dkim_and_dmarc_still_joins_the_existing_ticket(
-    inbound: Inbound,
-) -> None:
-    """Pinned as it is today: threading trusts the From header whatever the verdicts say,
-    and a reply's verdicts are recorded nowhere (its events carry none)."""
-    inbound.existing_ticket()
-    result = inbound.deliver(reply(headers={"In-Reply-To": FIRST}), verdicts=FAILING_AUTH)
-
-    assert (result.outcome, result.ticket_number) == (Outcome.REPLY, 1001)
-    assert len(inbound.inbound_messages(1001)) == 1
-    assert all("verdicts" not in e.data for e in inbound.tickets.events(1001))
-
-
 @pytest.mark.parametrize(
     ("verdict", "reason"),
     [("spam", "spam (SES spamVerdict FAIL)"), ("virus", "virus (SES virusVerdict FAIL)")],

@@ -1,0 +1,147 @@
+"""A mail that fails sender authentication never joins or reads a customer's ticket (issue 12).
+
+Each test here failed before the gate: a From header naming the requester was enough to append
+to their ticket, add Cc addresses our replies then went to, and read the thread back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chalicelib.domain.mail.delivery import Outcome
+from tests.helpers import make_mail
+from tests.unit.services.inbound.conftest import ANNA, Inbound
+
+FIRST = "<first@customer.example>"
+UNPROVEN = {"spf": "FAIL", "dkim": "FAIL", "dmarc": "FAIL"}
+NO_DMARC = {"spf": "FAIL", "dkim": "GRAY", "dmarc": "GRAY"}  # a domain without a DMARC record
+
+
+def reply(**kwargs: Any) -> bytes:
+    defaults = {"subject": "Re: Invoice", "body": "Please send the refund to my new account.\n"}
+    return make_mail(**(defaults | kwargs))
+
+
+def held_reason(inbound: Inbound) -> str:
+    [entry] = inbound.tickets.list_quarantine()
+    return entry.reason
+
+
+def test_an_unauthenticated_reply_by_reference_is_held_not_joined(inbound: Inbound) -> None:
+    inbound.existing_ticket()
+    result = inbound.deliver(reply(headers={"In-Reply-To": FIRST}), verdicts=UNPROVEN)
+
+    assert result.outcome is Outcome.QUARANTINE and result.ticket_number is None
+    assert inbound.inbound_messages(1001) == []
+    assert held_reason(inbound) == (
+        f"claims to be a reply to #1001 from {ANNA.email}, sender not authenticated"
+    )
+    [entry] = inbound.tickets.list_quarantine()
+    assert entry.detail["claims_ticket"] == 1001
+    assert inbound.mailer.sent == []  # nothing of the ticket goes back to the claimed sender
+
+
+def test_an_unauthenticated_reply_by_subject_tag_is_held(inbound: Inbound) -> None:
+    inbound.existing_ticket()
+    result = inbound.deliver(reply(subject="Re: Invoice [#1001]"), verdicts=NO_DMARC)
+    assert result.outcome is Outcome.QUARANTINE
+    assert inbound.inbound_messages(1001) == []
+
+
+def test_an_unauthenticated_reply_to_a_closed_ticket_opens_no_follow_up(
+    inbound: Inbound,
+) -> None:
+    from chalicelib.domain.tickets.model import Status
+
+    inbound.existing_ticket(status=Status.CLOSED)
+    result = inbound.deliver(reply(headers={"In-Reply-To": FIRST}), verdicts=UNPROVEN)
+    assert result.outcome is Outcome.QUARANTINE
+    assert list(inbound.tickets.tickets) == [1001]
+
+
+def test_spf_passing_for_the_from_domain_proves_a_domain_without_dmarc(inbound: Inbound) -> None:
+    inbound.existing_ticket()
+    verdicts = {**NO_DMARC, "spf": "PASS"}
+    result = inbound.deliver(reply(headers={"In-Reply-To": FIRST}), verdicts=verdicts)
+    assert (result.outcome, result.ticket_number) == (Outcome.REPLY, 1001)
+
+
+def test_spf_passing_for_another_domain_proves_nothing(inbound: Inbound) -> None:
+    inbound.existing_ticket()
+    verdicts = {**NO_DMARC, "spf": "PASS"}
+    result = inbound.deliver(
+        reply(headers={"In-Reply-To": FIRST}), source="bounce@attacker.example", verdicts=verdicts
+    )
+    assert result.outcome is Outcome.QUARANTINE
+
+
+def test_dkim_passing_proves_only_when_every_signature_is_of_the_from_domain(
+    inbound: Inbound,
+) -> None:
+    inbound.existing_ticket()
+    verdicts = {**NO_DMARC, "dkim": "PASS"}
+    own = "v=1; a=rsa-sha256; d=customer.example; s=mail; h=from; bh=x; b=y"
+    other = "v=1; a=rsa-sha256; d=attacker.example; s=s1; h=from; bh=x; b=y"
+    joined = inbound.deliver(
+        reply(headers={"In-Reply-To": FIRST, "DKIM-Signature": own}), verdicts=verdicts
+    )
+    assert joined.outcome is Outcome.REPLY
+
+    mixed = make_mail(subject="Re: Invoice", headers={"In-Reply-To": FIRST})
+    mixed = b"DKIM-Signature: " + other.encode() + b"\r\n" + mixed
+    held = inbound.deliver(mixed, verdicts=verdicts)
+    assert held.outcome is Outcome.QUARANTINE
+
+
+def test_quoting_a_message_id_we_sent_to_that_address_vouches_for_it(inbound: Inbound) -> None:
+    inbound.existing_ticket()
+    inbound.tickets.message_ids["ack.1001.x@example.com"] = 1001
+    inbound.tickets.sent_to["ack.1001.x@example.com"] = frozenset({ANNA.email})
+    result = inbound.deliver(
+        reply(headers={"In-Reply-To": "<ack.1001.x@example.com>"}, cc="friend@elsewhere.example"),
+        verdicts=UNPROVEN,
+    )
+    assert (result.outcome, result.ticket_number) == (Outcome.REPLY, 1001)
+    ticket = inbound.tickets.tickets[1001]
+    assert "friend@elsewhere.example" not in ticket.cc  # unproven: no new recipients
+    [skipped] = [e for e in inbound.tickets.events(1001) if e.kind == "cc_not_added"]
+    assert skipped.data["reason"] == "sender not authenticated"
+
+
+def test_quoting_our_message_id_sent_to_someone_else_vouches_for_nobody_else(
+    inbound: Inbound,
+) -> None:
+    inbound.existing_ticket()
+    inbound.tickets.message_ids["reply.1001.y@example.com"] = 1001
+    inbound.tickets.sent_to["reply.1001.y@example.com"] = frozenset({"boss@customer.example"})
+    result = inbound.deliver(
+        reply(headers={"In-Reply-To": "<reply.1001.y@example.com>"}), verdicts=UNPROVEN
+    )
+    assert result.outcome is Outcome.QUARANTINE
+
+
+@pytest.mark.parametrize("policy", ["reject", "quarantine"])
+def test_dmarc_failing_under_an_enforced_policy_is_quarantined_unacknowledged(
+    inbound: Inbound, policy: str
+) -> None:
+    result = inbound.deliver(make_mail(), verdicts={**UNPROVEN, "dmarc_policy": policy})
+    assert result.outcome is Outcome.QUARANTINE
+    assert held_reason(inbound) == f"DMARC FAIL under the From domain's policy {policy!r}"
+    assert inbound.tickets.tickets == {} and inbound.mailer.sent == []
+
+
+def test_dmarc_failing_under_policy_none_still_opens_a_ticket(inbound: Inbound) -> None:
+    result = inbound.deliver(make_mail(), verdicts={**UNPROVEN, "dmarc_policy": "none"})
+    assert result.outcome is Outcome.TICKET
+
+
+def test_a_proven_reply_adds_at_most_the_cc_limit(inbound: Inbound) -> None:
+    inbound.existing_ticket()
+    many = ", ".join(f"colleague{i}@customer.example" for i in range(25))
+    result = inbound.deliver(reply(headers={"In-Reply-To": FIRST}, cc=many))
+    assert result.outcome is Outcome.REPLY
+    assert len(inbound.tickets.tickets[1001].cc) == 20
+    [skipped] = [e for e in inbound.tickets.events(1001) if e.kind == "cc_not_added"]
+    assert skipped.data["count"] == 5 and skipped.data["reason"] == "over the cc limit"
