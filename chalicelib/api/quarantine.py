@@ -37,6 +37,15 @@ def release(mail_id: str) -> Response:
     return json_response(held_json(held))
 
 
+@bp.route("/api/quarantine/{mail_id}/append", methods=["POST"])
+@api_errors
+def append(mail_id: str) -> Response:
+    """A held reply whose sender was not authenticated joins the ticket it claims."""
+    agent = current_agent(bp.current_request)
+    held = bootstrap.container().quarantine_desk.append(_mail_id(mail_id), agent)
+    return json_response(held_json(held))
+
+
 @bp.route("/api/quarantine/{mail_id}/spam", methods=["POST"])
 @api_errors
 def confirm_spam(mail_id: str) -> Response:

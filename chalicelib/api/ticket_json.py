@@ -149,9 +149,14 @@ def held_json(h: HeldMail) -> dict[str, Any]:
         "recipients": list(e.recipients),
         "status": e.status,
         "ticket": h.ticket_number,
+        "claims_ticket": _claimed(e.detail.get("claims_ticket")),
         "decided_by": h.decided_by,
         "decided_at": _iso(h.decided_at),
     }
+
+
+def _claimed(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def current_as_json[F: Callable[..., Any]](view: F) -> F:

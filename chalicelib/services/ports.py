@@ -321,6 +321,25 @@ class HeldMailStore(Protocol):
         """
         ...
 
+    def append(
+        self,
+        *,
+        held: HeldMail,
+        ticket: Ticket,
+        expected_version: int,
+        message: Message,
+        events: Sequence[Event],
+        record: MailRecord,
+        by: str,
+        at: datetime,
+    ) -> None:
+        """One transaction: the held mail joins an existing ticket as the customer's reply.
+
+        Raises Conflict when the entry was decided meanwhile, VersionConflict when the ticket
+        changed, DuplicateMessage when its Message-ID is already on a ticket.
+        """
+        ...
+
     def mark_spam(self, *, held: HeldMail, by: str, at: datetime) -> None:
         """Raises Conflict when the entry was decided meanwhile."""
         ...
@@ -424,6 +443,10 @@ class ReplyClaims(Protocol):
 
 
 class Releaser(Protocol):
-    """services.inbound.release.QuarantineRelease: the held mail becomes a new ticket."""
+    """services.inbound.release.QuarantineRelease: held mail becomes a ticket or a reply."""
 
     def release(self, mail_id: str, by_agent: str, held: HeldMailStore) -> object: ...
+
+    def append(self, mail_id: str, by_agent: str, held: HeldMailStore) -> object:
+        """The held reply joins the ticket it claimed (an agent vouches for the sender)."""
+        ...

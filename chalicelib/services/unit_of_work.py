@@ -39,6 +39,9 @@ class Change:
     message: Message | None = None
     index_ids: Sequence[str] = ()  # more Message-IDs that thread to the ticket (a sent SES id)
     record: MailRecord | None = None  # the SES delivery this change comes from, written with it
+    # A write of its own (after, expected_version, events) when the change moves more than the
+    # ticket in the same transaction, such as a quarantine entry; raises VersionConflict.
+    write: Callable[[Ticket, int, list[Event]], None] | None = None
 
 
 class Sync(Enum):
@@ -99,6 +102,9 @@ class TicketUnit:
         raise VersionConflict(f"ticket {current.number} kept changing")
 
     def _write(self, before: Ticket, after: Ticket, events: list[Event], change: Change) -> None:
+        if change.write is not None:
+            change.write(after, before.version, events)
+            return
         if change.message is None:
             self._store.update_ticket(ticket=after, expected_version=before.version, events=events)
             return

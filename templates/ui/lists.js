@@ -98,8 +98,15 @@ export async function showList(page, params, ctx) {
     count ? list : el("p", { class: "empty", text: "Nothing here right now." }), footer);
 }
 
+const DECISIONS = {
+  release: { label: () => "Release", done: (held) => `Released as ticket #${held.ticket}` },
+  append: { label: (mail) => `Append to #${mail.claims_ticket}`,
+    done: (held) => `Added to ticket #${held.ticket} as the customer's reply` },
+  spam: { label: () => "Confirm spam", done: () => "Confirmed as spam" },
+};
+
 function decide(mail, action, row) {
-  const label = action === "release" ? "Release" : "Confirm spam";
+  const label = DECISIONS[action].label(mail);
   const button = el("button", { type: "button", class: action === "spam" ? "danger" : "", text: label,
     "aria-label": `${label}: ${mail.subject || mail.sender}` });
   button.addEventListener("click", async () => {
@@ -107,7 +114,7 @@ function decide(mail, action, row) {
     try {
       const held = await post(`quarantine/${encodeURIComponent(mail.mail_id)}/${action}`);
       row.replaceWith(heldRow(held));
-      announce(action === "release" ? `Released as ticket #${held.ticket}` : "Confirmed as spam");
+      announce(DECISIONS[action].done(held));
     } catch (e) {
       button.disabled = false;
       reportError(e);
@@ -128,7 +135,9 @@ function heldRow(mail) {
     cell("Reason", mail.reason),
     cell("Status", outcome),
     cell("Actions", mail.status === "held"
-      ? el("div", { class: "actions" }, decide(mail, "release", row), decide(mail, "spam", row))
+      ? el("div", { class: "actions" },
+        ...(mail.claims_ticket ? [decide(mail, "append", row)] : []),
+        decide(mail, "release", row), decide(mail, "spam", row))
       : `by ${mail.decided_by || "—"}`));
   return row;
 }
@@ -144,6 +153,6 @@ export async function showQuarantine(page) {
   };
   const count = await load(null);
   page.replaceChildren(pageHeading("Quarantine"),
-    el("p", { class: "muted", text: "Mail held back as spam, virus or a mail loop. Nothing is deleted." }),
+    el("p", { class: "muted", text: "Mail held back as spam, virus, a mail loop, or a reply whose sender could not be authenticated. Nothing is deleted." }),
     count ? list : el("p", { class: "empty", text: "No quarantined mail." }), footer);
 }

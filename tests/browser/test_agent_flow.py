@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.ui import Desk, open_ticket, sign_in
 from tests.e2e.test_local_stack import poll
+from tests.helpers import make_mail
 
 pytestmark = pytest.mark.browser
 
@@ -222,3 +223,39 @@ def test_quarantined_mail_is_released_into_a_ticket_or_confirmed_as_spam(
     assert held[spam.subject]["status"] == "spam"
     page.locator("tr", has_text=wanted.subject).get_by_role("link").click()
     open_ticket(page, held[wanted.subject]["ticket"])
+
+
+def test_a_spoofed_reply_is_held_and_an_agent_appends_it_after_checking(
+    page: Page, desk: Desk
+) -> None:
+    mail = desk.mail(f"Refund please {uuid.uuid4().hex[:6]}")
+    number = desk.ticket_of(mail.address)["number"]
+    claim = f"Re: Refund please [#{number}]"
+    desk.send(
+        make_mail(
+            sender=f"Pia Lind <{mail.address}>",
+            subject=claim,
+            body="Send the refund to my new bank account instead.",
+            headers={
+                "In-Reply-To": mail.message_id,
+                "X-Local-Verdicts": "spf=FAIL, dkim=FAIL, dmarc=FAIL",
+            },
+        )
+    )
+
+    def held() -> dict[str, Any] | None:
+        entries = desk.api("GET", "/api/quarantine")["mail"]
+        return next((m for m in entries if m["subject"] == claim), None)
+
+    entry = poll("the spoofed reply was not held", held, 20, desk.stack)
+    assert entry["claims_ticket"] == number
+    assert len(desk.api("GET", f"/api/tickets/{number}")["thread"]) == 2  # mail and our ack
+
+    sign_in(page, desk, "#/quarantine")
+    row = page.locator("tr", has_text=claim)
+    expect(row).to_contain_text("sender not authenticated")
+    row.get_by_role("button", name=f"Append to #{number}").click()
+    expect(row.locator('td[data-label="Status"]')).to_contain_text(f"ticket #{number}")
+    row.get_by_role("link").click()
+    open_ticket(page, number)
+    expect(page.get_by_role("article").last).to_contain_text("new bank account")

@@ -1,4 +1,5 @@
-"""Held mail on DynamoDB: list it, release it into a ticket, confirm it as spam (never delete).
+"""Held mail on DynamoDB: list it, release it into a ticket or onto the ticket it claims,
+confirm it as spam (never delete).
 
 The entry (`QUARANTINE / <at>#<mail id>`) is found from the delivery record (`MAIL#<id>`),
 whose `received_at` is the entry's time. Decisions are kept on the entry with their author.
@@ -14,7 +15,7 @@ from chalicelib.adapters.dynamo import items
 from chalicelib.adapters.dynamo.table import Item, to_attr
 from chalicelib.adapters.dynamo.tickets import DynamoTicketStore
 from chalicelib.adapters.dynamo.views import decode_cursor, encode_cursor
-from chalicelib.domain.errors import Conflict, DuplicateMessage, StorageError
+from chalicelib.domain.errors import Conflict, DuplicateMessage, StorageError, VersionConflict
 from chalicelib.domain.mail.delivery import HeldMail, HeldStatus, MailRecord, Outcome
 from chalicelib.domain.tickets.model import Event, Message, Ticket
 
@@ -82,6 +83,41 @@ class DynamoHeldMail(DynamoTicketStore):
             old = cancelled.failed[msgid_at]
             raise DuplicateMessage(message.message_id or "", int(old.get("ticket", 0)))
         raise StorageError(f"mail {held.entry.mail_id} not released: {cancelled.failed}")
+
+    def append(
+        self,
+        *,
+        held: HeldMail,
+        ticket: Ticket,
+        expected_version: int,
+        message: Message,
+        events: Sequence[Event],
+        record: MailRecord,
+        by: str,
+        at: datetime,
+    ) -> None:
+        ops = [
+            self._decide(held, HeldStatus.RELEASED, by, at, ticket.number),
+            self._record_put(record),
+            self.put_versioned(items.ticket_to_item(ticket), expected_version),
+            self.put(items.message_to_item(message)),
+            *(self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
+        ]
+        msgid_at = None
+        if message.message_id:
+            msgid_at = len(ops)
+            ops.append(self.put_new(self._msgid_item(message.message_id, message), return_old=True))
+        cancelled = self.transact(ops)
+        if cancelled is None:
+            return
+        if 0 in cancelled.failed or 1 in cancelled.failed:
+            raise Conflict(f"mail {held.entry.mail_id} was decided on meanwhile")
+        if msgid_at is not None and msgid_at in cancelled.failed:
+            old = cancelled.failed[msgid_at]
+            raise DuplicateMessage(message.message_id or "", int(old.get("ticket", 0)))
+        if 2 in cancelled.failed:
+            raise VersionConflict(f"ticket {ticket.number} is no longer version {expected_version}")
+        raise StorageError(f"mail {held.entry.mail_id} not appended: {cancelled.failed}")
 
     def mark_spam(self, *, held: HeldMail, by: str, at: datetime) -> None:
         if self.transact([self._decide(held, HeldStatus.SPAM, by, at, None)]) is not None:

@@ -1,4 +1,5 @@
-"""Held mail for agents: list it, release it into a ticket, or confirm it as spam (kept)."""
+"""Held mail for agents: list it, release it into a ticket or onto the ticket it claims, or
+confirm it as spam (kept)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,10 @@ class QuarantineDesk:
 
     def release(self, mail_id: str, agent: Agent) -> HeldMail:
         self._releaser.release(mail_id, agent.id, self._store)
+        return self.get(mail_id)
+
+    def append(self, mail_id: str, agent: Agent) -> HeldMail:
+        self._releaser.append(mail_id, agent.id, self._store)
         return self.get(mail_id)
 
     def mark_spam(self, mail_id: str, agent: Agent) -> HeldMail:

@@ -1,17 +1,18 @@
-"""Release from quarantine: an agent judged held mail legitimate; it becomes a ticket, unanswered
-by any automatic mail (the agent will write)."""
+"""Release from quarantine: an agent judged held mail legitimate; it becomes a ticket, or a
+reply on the ticket it claimed, unanswered by any automatic mail (the agent will write)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
 from chalicelib.config import Limits
-from chalicelib.domain.errors import Conflict, DuplicateMessage, NotFound
+from chalicelib.domain.errors import Conflict, DuplicateMessage, NotFound, VersionConflict
 from chalicelib.domain.mail import threads
 from chalicelib.domain.mail.delivery import HeldMail, HeldStatus, MailRecord, Outcome
-from chalicelib.domain.mail.parsed import ParsedEmail, Receipt
-from chalicelib.domain.tickets.model import Event, Party
+from chalicelib.domain.mail.parsed import Address, ParsedEmail, Receipt
+from chalicelib.domain.tickets.model import Event, Party, Ticket, on_customer_reply
 from chalicelib.services.inbound.ingest import IngestResult
 from chalicelib.services.inbound.messages import inbound_message, store_attachments
 from chalicelib.services.inbound.opening import TicketOpener, creation_events, sender_of
@@ -23,7 +24,7 @@ from chalicelib.services.ports import (
     SlaPlanner,
     TicketStore,
 )
-from chalicelib.services.unit_of_work import sync_after_commit
+from chalicelib.services.unit_of_work import Change, TicketUnit, sync_after_commit
 
 log = logging.getLogger("helpdesk.quarantine")
 
@@ -49,18 +50,10 @@ class QuarantineRelease:
         self._clock = clock
         self._metrics = metrics
         self._limits = limits
+        self._unit = TicketUnit(store=store, sla=sla, clock=clock)
 
     def release(self, mail_id: str, by_agent: str, held: HeldMailStore) -> IngestResult:
-        entry = held.get_held(mail_id)
-        if entry is None:
-            raise NotFound(f"no quarantined mail {mail_id}")
-        if entry.status == HeldStatus.RELEASED:
-            raise Conflict(f"mail {mail_id} was released already, as #{entry.ticket_number}")
-        mail = self._parse(self._raw.get_raw(mail_id))
-        receipt = _receipt_of(entry)
-        sender = sender_of(mail, receipt)
-        if sender is None:
-            raise Conflict(f"mail {mail_id} has no sender address: it cannot become a ticket")
+        entry, mail, receipt, sender = self._open(mail_id, held)
         now = self._clock.now()
         route = self._opener.route(receipt, mail)
         number = self._store.allocate_number()
@@ -105,6 +98,83 @@ class QuarantineRelease:
         self._metrics.count("QuarantineReleased")
         log.info("quarantine released", extra={"mail": mail_id, "ticket": number, "by": by_agent})
         return IngestResult(Outcome.TICKET, number, reason=released)
+
+    def append(self, mail_id: str, by_agent: str, held: HeldMailStore) -> IngestResult:
+        """An agent vouches for a held reply's sender: it joins the ticket it claimed, as the
+        customer's reply (no cc is added: the mail itself proved nothing)."""
+        entry, mail, receipt, sender = self._open(mail_id, held)
+        number = entry.entry.detail.get("claims_ticket")
+        if not isinstance(number, int) or isinstance(number, bool):
+            raise Conflict(f"mail {mail_id} names no ticket to join; release it as a new ticket")
+        attachments = store_attachments(self._raw, mail_id, mail, self._limits)
+        appended = f"appended from quarantine by {by_agent}"
+        record = MailRecord(
+            mail_id=mail_id,
+            outcome=Outcome.REPLY,
+            received_at=receipt.received_at,
+            ticket_number=number,
+            ack_reason=appended,
+            quarantine_reason=entry.entry.reason,
+        )
+        message = inbound_message(
+            mail,
+            ticket_number=number,
+            author=Party(sender.email, sender.name),
+            at=receipt.received_at,
+            mail_id=mail_id,
+            raw_key=entry.entry.raw_key,
+            attachments=attachments,
+            limits=self._limits,
+        )
+
+        def decide(ticket: Ticket, now: datetime) -> Change:
+            updated, events = on_customer_reply(ticket, at=now, message_id=mail.message_id, cc=())
+            vouched = {"authentication": f"vouched for by {by_agent}"}
+            why = {"reason": entry.entry.reason, "mail": mail_id}
+            log_events = [
+                Event(now, "customer_replied", "customer", vouched),
+                Event(now, "appended_from_quarantine", by_agent, why),
+                *events,
+            ]
+
+            def write(after: Ticket, expected: int, all_events: list[Event]) -> None:
+                held.append(
+                    held=entry,
+                    ticket=after,
+                    expected_version=expected,
+                    message=message,
+                    events=all_events,
+                    record=record,
+                    by=by_agent,
+                    at=now,
+                )
+
+            return Change(updated, log_events, message, write=write)
+
+        try:
+            self._unit.change(number, decide)
+        except DuplicateMessage as dup:
+            raise Conflict(f"this mail is already on ticket #{dup.ticket_number}") from dup
+        except VersionConflict:
+            raise Conflict(f"ticket #{number} keeps changing; try again") from None
+        self._metrics.count("QuarantineAppended")
+        log.info("quarantine appended", extra={"mail": mail_id, "ticket": number, "by": by_agent})
+        return IngestResult(Outcome.REPLY, number, reason=appended)
+
+    def _open(
+        self, mail_id: str, held: HeldMailStore
+    ) -> tuple[HeldMail, ParsedEmail, Receipt, Address]:
+        entry = held.get_held(mail_id)
+        if entry is None:
+            raise NotFound(f"no quarantined mail {mail_id}")
+        if entry.status == HeldStatus.RELEASED:
+            raise Conflict(f"mail {mail_id} was released already, as #{entry.ticket_number}")
+        mail = self._parse(self._raw.get_raw(mail_id))
+        receipt = _receipt_of(entry)
+        sender = sender_of(mail, receipt)
+        if sender is None:
+            raise Conflict(f"mail {mail_id} has no sender address: it cannot become a ticket")
+        return entry, mail, receipt, sender
 
 
 def _receipt_of(held: HeldMail) -> Receipt:

@@ -146,6 +146,39 @@ class InMemoryHeldMail:
             known[message.message_id] = ticket.number
         self._tickets.written.append(Written("create", ticket.number, list(events), message))
 
+    def append(
+        self,
+        *,
+        held: HeldMail,
+        ticket: Ticket,
+        expected_version: int,
+        message: Message,
+        events: Sequence[Event],
+        record: MailRecord,
+        by: str,
+        at: datetime,
+    ) -> None:
+        mail_id = held.entry.mail_id
+        current = self.get_held(mail_id)
+        stored = self._tickets.records.get(mail_id)
+        if current is None or current.status not in (HeldStatus.HELD, HeldStatus.SPAM):
+            raise Conflict(f"mail {mail_id} was decided on meanwhile")
+        if stored is None or stored.outcome != Outcome.QUARANTINE:
+            raise Conflict(f"mail {mail_id} was decided on meanwhile")
+        del self._tickets.records[mail_id]  # the fake's append checks the record is new
+        try:
+            self._tickets.append_message(
+                ticket=ticket,
+                expected_version=expected_version,
+                message=message,
+                events=events,
+                record=record,
+            )
+        except Exception:
+            self._tickets.records[mail_id] = stored
+            raise
+        self._decide(held.entry, HeldStatus.RELEASED, ticket.number, by, at)
+
     def mark_spam(self, *, held: HeldMail, by: str, at: datetime) -> None:
         current = self.get_held(held.entry.mail_id)
         if current is None or current.status != HeldStatus.HELD:
@@ -249,6 +282,9 @@ class Inbound:
 
     def release(self, mail_id: str, by: str = "lena@example.com") -> IngestResult:
         return self.releaser.release(mail_id, by, self.held)
+
+    def append(self, mail_id: str, by: str = "lena@example.com") -> IngestResult:
+        return self.releaser.append(mail_id, by, self.held)
 
     def existing_ticket(self, **changes: Any) -> Ticket:
         """Anna's open ticket #1001, version 3, whose first mail was <first@customer.example>."""

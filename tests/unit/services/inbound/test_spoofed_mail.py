@@ -145,3 +145,70 @@ def test_a_proven_reply_adds_at_most_the_cc_limit(inbound: Inbound) -> None:
     assert len(inbound.tickets.tickets[1001].cc) == 20
     [skipped] = [e for e in inbound.tickets.events(1001) if e.kind == "cc_not_added"]
     assert skipped.data["count"] == 5 and skipped.data["reason"] == "over the cc limit"
+
+
+# -- an agent vouches for a held reply -------------------------------------------------------
+
+
+def held_claim(inbound: Inbound, **ticket: Any) -> str:
+    inbound.existing_ticket(**ticket)
+    inbound.deliver(
+        reply(headers={"In-Reply-To": FIRST}, cc="friend@elsewhere.example"),
+        mail_id="held0000000000000000000000000000000001",
+        verdicts=UNPROVEN,
+    )
+    return "held0000000000000000000000000000000001"
+
+
+def test_appending_a_held_claim_makes_it_the_customers_reply_on_that_ticket(
+    inbound: Inbound,
+) -> None:
+    mail_id = held_claim(inbound)
+    result = inbound.append(mail_id)
+
+    assert (result.outcome, result.ticket_number) == (Outcome.REPLY, 1001)
+    [message] = inbound.inbound_messages(1001)
+    assert message.author.email == ANNA.email
+    ticket = inbound.tickets.tickets[1001]
+    assert ticket.version == 4 and "friend@elsewhere.example" not in ticket.cc
+    kinds = inbound.event_kinds(1001)
+    assert kinds[:2] == ["customer_replied", "appended_from_quarantine"]
+    [entry] = inbound.tickets.list_quarantine()
+    assert entry.status == "released"
+    assert inbound.tickets.records[mail_id].outcome is Outcome.REPLY
+    assert inbound.mailer.sent == []  # no acknowledgement: the agent will write
+    assert len(inbound.sla.synced) == 1
+
+
+def test_appending_twice_is_a_conflict(inbound: Inbound) -> None:
+    from chalicelib.domain.errors import Conflict
+
+    mail_id = held_claim(inbound)
+    inbound.append(mail_id)
+    with pytest.raises(Conflict, match="released already"):
+        inbound.append(mail_id)
+    assert len(inbound.inbound_messages(1001)) == 1
+
+
+def test_appending_survives_a_concurrent_change_of_the_ticket(inbound: Inbound) -> None:
+    from dataclasses import replace
+
+    from chalicelib.domain.tickets.model import Priority
+
+    mail_id = held_claim(inbound)
+    inbound.tickets.interfere(1001, lambda t: replace(t, priority=Priority.URGENT))
+    inbound.append(mail_id)
+    ticket = inbound.tickets.tickets[1001]
+    assert ticket.priority is Priority.URGENT and len(inbound.inbound_messages(1001)) == 1
+
+
+def test_mail_that_claims_no_ticket_cannot_be_appended(inbound: Inbound) -> None:
+    from chalicelib.domain.errors import Conflict
+
+    inbound.deliver(
+        make_mail(),
+        mail_id="dmarc000000000000000000000000000000001",
+        verdicts={**UNPROVEN, "dmarc_policy": "reject"},
+    )
+    with pytest.raises(Conflict, match="names no ticket"):
+        inbound.append("dmarc000000000000000000000000000000001")
