@@ -230,6 +230,15 @@ QUARANTINE: dict[str, dict[str, Schema]] = {
             errors=(404, 409),
         )
     },
+    "/api/quarantine/{mail_id}/append": {
+        "post": op(
+            "Append a held reply, whose sender was not authenticated, to the ticket it claims",
+            "quarantine",
+            (200, "HeldMail"),
+            params=[_MAIL],
+            errors=(404, 409),
+        )
+    },
     "/api/quarantine/{mail_id}/spam": {
         "post": op(
             "Confirm held mail as spam (kept, not deleted)",

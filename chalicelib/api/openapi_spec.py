@@ -165,6 +165,7 @@ SCHEMAS: dict[str, Schema] = {
         recipients=array(STR),
         status=enum("held", "released", "spam"),
         ticket={"type": "integer", "nullable": True},
+        claims_ticket={"type": "integer", "nullable": True},
         decided_by={"type": "string", "nullable": True},
         decided_at=TS,
     ),
