@@ -2,17 +2,20 @@
 
 GET shows (never records: mail scanners open every link); POST records. The token in the path
 is the only secret a form carries. Status codes: 200 pages, 400 a bad link or bad input, 409 a
-closed ticket, 410 an expired link or a survey that is no longer open, 413 a body too large.
+closed ticket, 410 an expired link or a survey that is no longer open, 413 a body too large,
+403 a POST another site's page made (the form is shown again, to be answered here).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs
 
 from chalice.app import Blueprint, Response
 
 from chalicelib import bootstrap
+from chalicelib.api.origin import cross_site
 from chalicelib.domain.mail.language import SUPPORTED, text_direction
 from chalicelib.domain.survey.model import MAX_COMMENT_CHARS
 from chalicelib.services.survey.answers import PageKind, SurveyPage
@@ -52,6 +55,8 @@ def survey_page(token: str) -> Response:
 @bp.route("/survey/{token}", methods=["POST"], content_types=[FORM])
 def survey_answer(token: str) -> Response:
     form, answers = _form(), bootstrap.container().survey_answers
+    if _from_another_site():
+        return _refused(answers.view(token), token)
     if form is None:
         return render(answers.too_long(token), token, status=413)
     return render(answers.answer(token, form.get("answer", ""), form.get("comment", "")), token)
@@ -64,7 +69,20 @@ def opt_out_page(token: str) -> Response:
 
 @bp.route("/survey/{token}/opt-out", methods=["POST"], content_types=[FORM])
 def opt_out(token: str) -> Response:
+    if _from_another_site():
+        return _refused(bootstrap.container().survey_answers.opt_out_view(token), token)
     return render(bootstrap.container().survey_answers.opt_out(token), token)
+
+
+def _from_another_site() -> bool:
+    return cross_site(dict(bp.current_request.headers))
+
+
+def _refused(page: SurveyPage, token: str) -> Response:
+    """Nothing recorded; the same question again, on our page, saying why."""
+    if page.kind not in (PageKind.FORM, PageKind.OPT_OUT):
+        return render(page, token)
+    return render(replace(page, problem="cross_site"), token, status=403)
 
 
 def render(page: SurveyPage, token: str, status: int | None = None) -> Response:

@@ -536,3 +536,26 @@ def test_the_csat_report_reads_no_ticket_and_needs_a_token(
     assert bad.status_code == 400 and bad.json_body["field"] == "from"
     too_long = desk.api.get("/api/reports/csat?from=2024-01-01&to=2026-01-01")
     assert too_long.status_code == 400
+
+
+# -- a POST another site's page makes ------------------------------------------------------------
+
+CROSS_SITE = {**FORM, "Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}
+
+
+def test_a_cross_site_answer_records_nothing_and_asks_again_on_our_page(desk: SurveyDesk) -> None:
+    links = desk.solved_and_sent()
+    page = desk.h.client.http.post(f"/survey/{links['yes']}", headers=CROSS_SITE, body="answer=yes")
+    html = page.body.decode()
+    assert page.status_code == 403
+    assert "another website" in html and 'name="answer" value="yes" checked' in html
+    assert desk.answers() == []
+    assert desk.h.ticket(1001).status == "solved"
+
+
+def test_a_cross_site_opt_out_opts_out_nobody(desk: SurveyDesk) -> None:
+    links = desk.solved_and_sent()
+    path = f"/survey/{links['opt_out']}/opt-out"
+    page = desk.h.client.http.post(path, headers=CROSS_SITE, body="")
+    assert page.status_code == 403 and "another website" in page.body.decode()
+    assert customer(desk) is None
