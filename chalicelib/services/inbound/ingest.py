@@ -15,7 +15,7 @@ from chalicelib.domain.errors import (
     StorageError,
 )
 from chalicelib.domain.mail import threads
-from chalicelib.domain.mail.addresses import header_safe, is_valid, normalise
+from chalicelib.domain.mail.addresses import header_safe, normalise
 from chalicelib.domain.mail.authentication import (
     Authentication,
     authenticate,
@@ -38,9 +38,10 @@ from chalicelib.domain.tickets.model import (
     Ticket,
     on_customer_reply,
 )
+from chalicelib.services.inbound.acknowledgement import UNAUTHENTICATED
 from chalicelib.services.inbound.delivery import AckDelivery
 from chalicelib.services.inbound.messages import inbound_message, store_attachments
-from chalicelib.services.inbound.opening import TicketOpener, creation_events, sender_of
+from chalicelib.services.inbound.opening import TicketOpener, admit, creation_events, sender_of
 from chalicelib.services.ports import Clock, Metrics, RawMailStore, SlaPlanner, TicketStore
 from chalicelib.services.unit_of_work import Change, Sync, TicketUnit
 
@@ -116,7 +117,7 @@ class IngestEmail:
             return self._reply(receipt, mail, now, sender, decision.ticket, auto, proof)
         if auto is not None and not auto.may_open_ticket:
             return self._quarantine(receipt, mail, now, auto.reason)
-        return self._new_ticket(receipt, mail, now, sender, auto, decision)
+        return self._new_ticket(receipt, mail, now, sender, auto, decision, proof)
 
     def _thread(self, mail: ParsedEmail, sender: Address, proven: bool) -> threads.ThreadDecision:
         refs = [threads.normalise_message_id(r) for r in mail.reference_ids]
@@ -151,6 +152,7 @@ class IngestEmail:
         at: datetime,
         attachments: tuple[AttachmentRef, ...] | None = None,
         auto: AutoMail | None = None,
+        proven: bool = True,
     ) -> Message:
         stored = (
             store_attachments(self._raw, receipt.mail_id, mail, self._limits)
@@ -166,7 +168,10 @@ class IngestEmail:
             raw_key=f"{self._prefix}{receipt.mail_id}",
             attachments=stored,
             limits=self._limits,
-            flags=(f"auto:{auto.kind}",) if auto else (),
+            flags=(
+                *((f"auto:{auto.kind}",) if auto else ()),
+                *(() if proven else (UNAUTHENTICATED,)),
+            ),
         )
 
     # -- new ticket -------------------------------------------------------------------------
@@ -179,13 +184,17 @@ class IngestEmail:
         sender: Address,
         auto: AutoMail | None,
         decision: threads.ThreadDecision,
+        proof: Authentication,
     ) -> IngestResult:
         route = self._opener.route(receipt, mail)
         number = self._store.allocate_number()
         author = Party(sender.email, sender.name)
-        message = self._inbound(receipt, mail, number=number, author=author, at=now, auto=auto)
-        ticket = self._opener.open(number, mail, message, sender, route, now)
-        events = creation_events(ticket, route, receipt, decision, auto, now)
+        message = self._inbound(
+            receipt, mail, number=number, author=author, at=now, auto=auto, proven=proof.proven
+        )
+        admitted = self._opener.admit(mail, sender, proof, self._limits.max_cc_from_mail, now)
+        ticket = self._opener.open(number, mail, message, sender, route, now, admitted)
+        events = [*creation_events(ticket, route, receipt, decision, auto, now), *admitted.events]
         wants_ack = auto is None
         record = MailRecord(
             mail_id=receipt.mail_id,
@@ -265,6 +274,7 @@ class IngestEmail:
                 at=at,
                 auto=auto,
                 attachments=attachments,
+                proven=proof.proven,
             )
             updated, events = self._after_reply(current, mail, at, auto, proof)
             return Change(updated, events, message, record=record)
@@ -289,24 +299,15 @@ class IngestEmail:
             event = Event(now, "automatic_mail_received", "system", {"reason": auto.reason})
             thread = ticket.with_thread_id(mail.message_id)
             return replace(ticket, thread_ids=thread, version=ticket.version + 1), [event]
-        offered = tuple(
-            dict.fromkeys(
-                normalise(a.email)
-                for a in (*mail.to, *mail.cc)
-                if is_valid(a.email)
-                and normalise(a.email) not in self._own
-                and normalise(a.email) not in ticket.participants
-            )
+        room = self._limits.max_cc_from_mail - len(ticket.cc)
+        admitted = admit(
+            mail, proof=proof, known=ticket.participants, own=self._own, room=room, now=now
         )
-        # Only a proven sender widens who our replies go to, and only so far.
-        room = max(0, self._limits.max_cc_from_mail - len(ticket.cc))
-        cc = offered[:room] if proof.proven else ()
-        updated, events = on_customer_reply(ticket, at=now, message_id=mail.message_id, cc=cc)
+        updated, events = on_customer_reply(
+            ticket, at=now, message_id=mail.message_id, cc=admitted.cc
+        )
         replied = Event(now, "customer_replied", "customer", {"authentication": proof.how})
-        if len(cc) < len(offered):
-            left = {"addresses": list(offered[len(cc) :])[:50], "count": len(offered) - len(cc)}
-            why = "over the cc limit" if proof.proven else "sender not authenticated"
-            events.append(Event(now, "cc_not_added", "system", {**left, "reason": why}))
+        events.extend(e for e in admitted.events if e.kind == "cc_not_added")
         return updated, [replied, *events]
 
     # -- quarantine, duplicates, retries ----------------------------------------------------
@@ -376,6 +377,7 @@ class IngestEmail:
                 author=ticket.requester,
                 at=first,
                 attachments=(),
+                proven=_proven(receipt, mail),
             )
             address = self._opener.route(receipt, mail).address
             sent_now = self._acks.finish(record, ticket, inbound, address, now)
@@ -389,6 +391,11 @@ class IngestEmail:
             per_hour=self._ack_limits.max_per_sender_per_hour,
             per_day=self._ack_limits.max_per_sender_per_day,
         )
+
+
+def _proven(receipt: Receipt, mail: ParsedEmail) -> bool:
+    sender = sender_of(mail, receipt)
+    return sender is not None and authenticate(receipt, sender.email, mail.dkim_domains).proven
 
 
 def _spam_or_virus(receipt: Receipt) -> str | None:

@@ -10,6 +10,7 @@ from datetime import datetime
 from chalicelib.config import Limits
 from chalicelib.domain.errors import Conflict, DuplicateMessage, NotFound, VersionConflict
 from chalicelib.domain.mail import threads
+from chalicelib.domain.mail.authentication import authenticate
 from chalicelib.domain.mail.delivery import HeldMail, HeldStatus, MailRecord, Outcome
 from chalicelib.domain.mail.parsed import Address, ParsedEmail, Receipt
 from chalicelib.domain.tickets.model import Event, Party, Ticket, on_customer_reply
@@ -67,10 +68,15 @@ class QuarantineRelease:
             attachments=store_attachments(self._raw, mail_id, mail, self._limits),
             limits=self._limits,
         )
-        ticket = self._opener.open(number, mail, message, sender, route, now)
+        proof = authenticate(
+            receipt, sender.email, mail.dkim_domains
+        )  # a release vouches for no one
+        admitted = self._opener.admit(mail, sender, proof, self._limits.max_cc_from_mail, now)
+        ticket = self._opener.open(number, mail, message, sender, route, now, admitted)
         released = f"released from quarantine by {by_agent}"
         events = [
             *creation_events(ticket, route, receipt, threads.ThreadDecision(None), None, now),
+            *admitted.events,
             Event(now, "released_from_quarantine", by_agent, {"reason": entry.entry.reason}),
             Event(now, "acknowledgement_suppressed", "system", {"reason": released}),
         ]

@@ -212,3 +212,53 @@ def test_mail_that_claims_no_ticket_cannot_be_appended(inbound: Inbound) -> None
     )
     with pytest.raises(Conflict, match="names no ticket"):
         inbound.append("dmarc000000000000000000000000000000001")
+
+
+# -- a new ticket from a sender nobody vouches for ---------------------------------------------
+
+PHISHING = make_mail(
+    sender="Anna Virtanen via www.evil.example <anna.virtanen@customer.example>",
+    subject="Account locked: confirm at https://evil.example/login",
+    body="Your account is locked. Log in at evil.example/reset or write to help@evil.example\n",
+    cc="attacker@evil.example",
+    headers={"Reply-To": "attacker@evil.example"},
+)
+
+
+def test_an_unauthenticated_new_ticket_adds_neither_its_cc_nor_its_reply_to(
+    inbound: Inbound,
+) -> None:
+    result = inbound.deliver(PHISHING, verdicts=UNPROVEN)
+    assert result.outcome is Outcome.TICKET
+    ticket = inbound.tickets.tickets[1001]
+    assert (ticket.cc, ticket.reply_to, ticket.customer_address) == ((), None, ANNA.email)
+    logged = {e.kind: e.data for e in inbound.tickets.events(1001)}
+    assert logged["cc_not_added"]["addresses"] == ["attacker@evil.example"]
+    assert logged["cc_not_added"]["reason"] == "sender not authenticated"
+    assert logged["reply_to_not_used"]["address"] == "attacker@evil.example"
+
+
+def test_the_acknowledgement_of_an_unauthenticated_mail_restates_no_link_or_address(
+    inbound: Inbound,
+) -> None:
+    inbound.deliver(PHISHING, verdicts=UNPROVEN)
+    [ack] = inbound.mailer.sent
+    assert [a.email for a in (*ack.to, *ack.cc)] == [ANNA.email]  # From, not the Reply-To
+    shown = " ".join([ack.subject, ack.text, ack.html or "", *(a.name for a in ack.to)])
+    for planted in ("evil.example", "https://", "help@", "attacker@", "Log in at"):
+        assert planted not in shown
+    assert "Account locked: confirm at …" in ack.subject
+
+
+def test_the_acknowledgement_of_a_proven_mail_still_quotes_it(inbound: Inbound) -> None:
+    inbound.deliver(make_mail(body="The invoice 4711 shows 120 EUR, see example.com/i/4711\n"))
+    [ack] = inbound.mailer.sent
+    assert "example.com/i/4711" in ack.text
+
+
+def test_a_proven_new_ticket_adds_at_most_the_cc_limit(inbound: Inbound) -> None:
+    many = ", ".join(f"colleague{i}@customer.example" for i in range(25))
+    inbound.deliver(make_mail(cc=many))
+    assert len(inbound.tickets.tickets[1001].cc) == 20
+    [skipped] = [e for e in inbound.tickets.events(1001) if e.kind == "cc_not_added"]
+    assert skipped.data["count"] == 5 and skipped.data["reason"] == "over the cc limit"
