@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.domain.mail.addresses import is_valid, normalise
+from chalicelib.domain.mail.ratelimits import DOMAIN_FACTOR, FREE_MAIL_DOMAINS
 from chalicelib.domain.sla.policy import DEFAULT_TARGETS, Basis, Deadline, Target, Targets, Vip
 from chalicelib.domain.survey.model import SurveyRules
 from chalicelib.domain.tickets.model import Priority
@@ -44,8 +45,11 @@ class Limits:
 
 @dataclass(frozen=True)
 class AckSettings:
-    max_per_sender_per_hour: int = 3
+    max_per_sender_per_hour: int = 3  # an address, its +tag removed
     max_per_sender_per_day: int = 10
+    max_per_domain_per_hour: int = 3 * DOMAIN_FACTOR  # everyone at one domain together
+    max_per_domain_per_day: int = 10 * DOMAIN_FACTOR
+    domain_limit_exempt: frozenset[str] = FREE_MAIL_DOMAINS  # and our own addresses' domains
 
 
 @dataclass(frozen=True)
@@ -132,14 +136,7 @@ def load_product_config(path: Path) -> dict[str, Any]:
         "sla": sla,
         "first_response_hours": sla.targets[Priority.NORMAL].first_response.duration
         / timedelta(hours=1),
-        "ack": AckSettings(
-            max_per_sender_per_hour=int(
-                _positive(raw.get("acknowledgement", {}), "max_per_sender_per_hour", 3)
-            ),
-            max_per_sender_per_day=int(
-                _positive(raw.get("acknowledgement", {}), "max_per_sender_per_day", 10)
-            ),
-        ),
+        "ack": _acknowledgement(_section(raw, "acknowledgement")),
         "limits": Limits(
             **{k: int(_positive(raw.get("limits", {}), k, v)) for k, v in _LIMIT_DEFAULTS.items()}
         ),
@@ -333,6 +330,39 @@ def _known(where: str, section: Mapping[str, Any], allowed: set[str]) -> None:
     unknown = sorted(set(section) - allowed)
     if unknown:
         raise ConfigError(f"{where}: unknown key {unknown[0]!r}; use {', '.join(sorted(allowed))}")
+
+
+# -- [acknowledgement] ------------------------------------------------------------------------
+
+_ACK_KEYS = {
+    "max_per_sender_per_hour",
+    "max_per_sender_per_day",
+    "max_per_domain_per_hour",
+    "max_per_domain_per_day",
+    "domain_limit_exempt",
+}
+
+
+def _acknowledgement(section: Mapping[str, Any]) -> AckSettings:
+    _known("[acknowledgement]", section, _ACK_KEYS)
+    per_hour = int(_positive(section, "max_per_sender_per_hour", 3))
+    per_day = int(_positive(section, "max_per_sender_per_day", 10))
+    exempt = section.get("domain_limit_exempt", [])
+    listed = exempt if isinstance(exempt, list) else []
+    domains = [str(d).strip().lower().lstrip("@") for d in listed]
+    if not isinstance(exempt, list) or not all(d and "." in d and "@" not in d for d in domains):
+        raise ConfigError(f"[acknowledgement] domain_limit_exempt: {exempt!r} are not domains")
+    return AckSettings(
+        max_per_sender_per_hour=per_hour,
+        max_per_sender_per_day=per_day,
+        max_per_domain_per_hour=int(
+            _positive(section, "max_per_domain_per_hour", per_hour * DOMAIN_FACTOR)
+        ),
+        max_per_domain_per_day=int(
+            _positive(section, "max_per_domain_per_day", per_day * DOMAIN_FACTOR)
+        ),
+        domain_limit_exempt=FREE_MAIL_DOMAINS | frozenset(domains),
+    )
 
 
 # -- [survey] ---------------------------------------------------------------------------------

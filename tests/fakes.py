@@ -191,15 +191,7 @@ class InMemoryTickets:
         if ticket.number in self.tickets:
             raise StorageError(f"ticket {ticket.number} exists")
         if rate_limit is not None:
-            day = f"{rate_limit.sender}/{record.received_at:%Y-%m-%d}"
-            hour = f"{day}T{record.received_at:%H}"
-            if (
-                self.rates.get(day, 0) >= rate_limit.per_day
-                or self.rates.get(hour, 0) >= rate_limit.per_hour
-            ):
-                raise RateLimited(rate_limit.sender)
-            self.rates[day] = self.rates.get(day, 0) + 1
-            self.rates[hour] = self.rates.get(hour, 0) + 1
+            self._count(rate_limit, record.received_at)
         self.records[record.mail_id] = record
         self.tickets[ticket.number] = ticket
         self.messages[ticket.number] = []
@@ -253,6 +245,19 @@ class InMemoryTickets:
         self.quarantined[entry.mail_id] = entry
 
     # -- conditions ------------------------------------------------------------------------
+
+    def _count(self, limit: RateLimit, at: datetime) -> None:
+        """As the table's counters: all quotas have room, then all count, or none does."""
+        keys = {
+            q.key: (f"{q.key}/{at:%Y-%m-%d}", f"{q.key}/{at:%Y-%m-%dT%H}") for q in limit.quotas
+        }
+        for quota in limit.quotas:
+            day, hour = keys[quota.key]
+            if self.rates.get(day, 0) >= quota.per_day or self.rates.get(hour, 0) >= quota.per_hour:
+                raise RateLimited(quota.key)
+        for day, hour in keys.values():
+            self.rates[day] = self.rates.get(day, 0) + 1
+            self.rates[hour] = self.rates.get(hour, 0) + 1
 
     def _check_new(self, record: MailRecord | None, message: Message) -> None:
         if record is not None and record.mail_id in self.records:

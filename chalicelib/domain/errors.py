@@ -87,6 +87,10 @@ class DuplicateMessage(Conflict):
 class RateLimited(Conflict):
     """The sender had as many acknowledgements as the limits allow."""
 
+    def __init__(self, counted: str) -> None:
+        super().__init__(f"no acknowledgement left for {counted}")
+        self.counted = counted  # the quota that is full: an address or "@<domain>"
+
 
 class VersionConflict(Conflict):
     """The ticket changed since it was read."""

@@ -25,6 +25,9 @@ from chalicelib.services.ports import OutgoingMail, RenderedMail, Renderer
 # auto-generated. Both ask Exchange not to answer with its own auto-replies.
 AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
 GENERATED_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+# Automatic mail also names the address it comes from in X-Loop, so that when it comes back
+# through a forwarder that rewrote the From, loops.py still knows it for ours.
+LOOP_HEADER = "X-Loop"
 NOTICE_LANGUAGE = "en"
 _REPLY_PREFIXES = ("re:", "aw:", "sv:", "vs:", "odp:", "vá:", "fw:", "fwd:", "pd:", "vl:")
 
@@ -35,6 +38,14 @@ def tagged_subject(ticket: Ticket, subject: str | None = None) -> str:
     while text.lower().startswith(_REPLY_PREFIXES):
         text = text.split(":", 1)[1].strip()
     return f"Re: {text} {ticket.tag}" if text else ticket.tag
+
+
+def loop_safe(headers: Mapping[str, str] | None, sender: str) -> dict[str, str]:
+    """The headers of a mail from `sender`: automatic mail (Auto-Submitted) gets our X-Loop."""
+    chosen = dict(headers or {})
+    if "Auto-Submitted" in chosen:
+        chosen[LOOP_HEADER] = sender
+    return chosen
 
 
 def our_message_id(kind: str, ticket: Ticket, unique: str, from_address: str) -> str:
@@ -109,7 +120,7 @@ class MailComposer:
             message_id=message_id,
             in_reply_to=thread.in_reply_to,
             references=thread.references,
-            headers=dict(headers or {}),
+            headers=loop_safe(headers, sender),
             language=ticket.language,
         )
 
@@ -146,12 +157,13 @@ class MailComposer:
             "priority": ticket.priority.value,
         }
         rendered = self.render(template, NOTICE_LANGUAGE, {**about, **context})
+        sender = self.queue_address(ticket)
         return OutgoingMail(
-            sender=Address(self.queue_address(ticket), self.name),
+            sender=Address(sender, self.name),
             to=(Address(to),),
             subject=subject,
             text=rendered.text,
             html=rendered.html,
-            headers=GENERATED_HEADERS,
+            headers=loop_safe(GENERATED_HEADERS, sender),
             language=NOTICE_LANGUAGE,
         )

@@ -67,6 +67,7 @@ def test_acknowledgement_greets_names_the_ticket_and_promises_a_time(helpdesk: H
     assert "<q1@customer.example>" in ack["References"]
     assert ack["Auto-Submitted"] == "auto-replied"
     assert ack["X-Auto-Response-Suppress"] == "All"
+    assert ack["X-Loop"] == "support@example.com"  # if it ever comes back, it is known as ours
     text = ack.get_body(("plain",)).get_content()
     assert "Hello Anna Virtanen" in text
     assert "[#1001]" in text and "Invoice shows the wrong amount" in text

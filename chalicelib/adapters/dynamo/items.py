@@ -9,6 +9,7 @@ MAIL#<ses message id> / MAIL     what became of one SES delivery (idempotency)
 REPLYKEY#<digest> / REPLYKEY     an agent's reply Idempotency-Key and how far it got (TTL)
 QUARANTINE / <at>#<mail id>      held mail with its reason
 RATE#<address> / <yyyy-mm-dd>    acknowledgements sent to one address per hour and day (TTL)
+RATE#@<domain> / <yyyy-mm-dd>    the same for everyone at one domain (free-mail domains: none)
 COUNTER / TICKET                 the last ticket number handed out
 FIRED#<schedule> / FIRED         an SLA schedule that acted (at most once), and its mail (TTL)
 TICKET#<n> / SURVEY#<id>         a survey's latest answer (adapters/dynamo/survey.py)

@@ -16,7 +16,7 @@ from chalicelib.domain.errors import (
     StorageError,
     VersionConflict,
 )
-from chalicelib.domain.mail.delivery import MailRecord, QuarantineEntry, RateLimit
+from chalicelib.domain.mail.delivery import MailRecord, QuarantineEntry, Quota, RateLimit
 from chalicelib.domain.tickets.model import Event, Message, MessageKind, Ticket
 from chalicelib.services.ports import ThreadLookup
 
@@ -98,16 +98,17 @@ class DynamoTicketStore(DynamoTable):
         if message.message_id:
             msgid_at = len(ops)
             ops.append(self.put_new(self._msgid_item(message.message_id, message), return_old=True))
-        rate_at = None
-        if rate_limit is not None:
-            rate_at = len(ops)
-            ops.append(self._rate_update(rate_limit, record))
+        quotas = {}  # the position of each quota's counter in the transaction
+        for quota in rate_limit.quotas if rate_limit else ():
+            quotas[len(ops)] = quota.key
+            ops.append(self._rate_update(quota, record))
         cancelled = self.transact(ops)
         if cancelled is None:
             return
         self._raise_for(cancelled, msgid_at)
-        if rate_at in cancelled.failed:
-            raise RateLimited(rate_limit.sender if rate_limit else "")
+        full = [key for at, key in quotas.items() if at in cancelled.failed]
+        if full:
+            raise RateLimited(full[0])
         raise StorageError(f"ticket {ticket.number} not created: {cancelled.failed}")
 
     def append_message(
@@ -196,14 +197,14 @@ class DynamoTicketStore(DynamoTable):
             old = cancelled.failed[msgid_at]
             raise DuplicateMessage(old["PK"].split("#", 1)[1], int(old["ticket"]))
 
-    def _rate_update(self, limit: RateLimit, record: MailRecord) -> dict[str, Any]:
+    def _rate_update(self, limit: Quota, record: MailRecord) -> dict[str, Any]:
         at = record.received_at
         hour = f"h{at.hour:02d}"
         expires = int((at + RATE_TTL).timestamp())
         return {
             "Update": {
                 "TableName": self._table,
-                "Key": to_attr({"PK": f"RATE#{limit.sender}", "SK": at.date().isoformat()}),
+                "Key": to_attr({"PK": f"RATE#{limit.key}", "SK": at.date().isoformat()}),
                 "UpdateExpression": "ADD #h :one, #t :one SET #e = :expires",
                 "ConditionExpression": "(attribute_not_exists(#h) OR #h < :per_hour) AND "
                 "(attribute_not_exists(#t) OR #t < :per_day)",

@@ -90,6 +90,9 @@ def _parse(raw: bytes, limit: int) -> ParsedEmail:
         defects=tuple(dict.fromkeys(defects + _parser_defects(message))),
         size=len(raw),
         dkim_domains=_dkim_domains(raw_headers.get("dkim-signature", [])),
+        x_loops=tuple(
+            _header_text(v, limit, defects, "x-loop") for v in raw_headers.get("x-loop", [])[:10]
+        ),
     )
 
 

@@ -52,10 +52,20 @@ class QuarantineEntry:
 
 
 @dataclass(frozen=True)
-class RateLimit:
-    sender: str
+class Quota:
+    """At most so many acknowledgements an hour and a day to what `key` counts."""
+
+    key: str  # an address without its +tag, or "@<domain>" for everyone at that domain
     per_hour: int
     per_day: int
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """The quotas one acknowledgement counts against; it goes out only if all have room."""
+
+    sender: str
+    quotas: tuple[Quota, ...]
 
 
 class HeldStatus(StrEnum):

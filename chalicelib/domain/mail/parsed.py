@@ -54,6 +54,7 @@ class ParsedEmail:
     defects: tuple[str, ...] = ()
     size: int = 0
     dkim_domains: tuple[str, ...] = ()  # the d= of each DKIM-Signature, lower-case
+    x_loops: tuple[str, ...] = ()  # every X-Loop header, decoded: robots stack their own
 
     def header(self, name: str) -> str:
         return self.headers.get(name.lower(), "")

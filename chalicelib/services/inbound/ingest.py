@@ -30,6 +30,7 @@ from chalicelib.domain.mail.delivery import (
 )
 from chalicelib.domain.mail.loops import AutoMail, classify
 from chalicelib.domain.mail.parsed import Address, ParsedEmail, Receipt
+from chalicelib.domain.mail.ratelimits import acknowledgement_limit
 from chalicelib.domain.tickets.model import (
     AttachmentRef,
     Event,
@@ -208,13 +209,12 @@ class IngestEmail:
         limit = self._rate_limit(sender) if wants_ack else None
         try:
             self._store_new(ticket, message, events, record, limit)
-        except RateLimited:
+        except RateLimited as full:
             record = replace(
                 record, ack=AckState.NOT_WANTED, ack_reason="rate_limited", ack_claimed_at=None
             )
-            suppressed = Event(
-                now, "acknowledgement_suppressed", "system", {"reason": "rate_limited"}
-            )
+            why = {"reason": "rate_limited", "quota": full.counted}
+            suppressed = Event(now, "acknowledgement_suppressed", "system", why)
             self._store_new(ticket, message, [*events, suppressed], record, None)
         except DuplicateMessage as dup:
             return self._duplicate(receipt, now, dup)
@@ -386,10 +386,16 @@ class IngestEmail:
         return done
 
     def _rate_limit(self, sender: Address) -> RateLimit:
-        return RateLimit(
-            sender=sender.email,
-            per_hour=self._ack_limits.max_per_sender_per_hour,
-            per_day=self._ack_limits.max_per_sender_per_day,
+        limits = self._ack_limits
+        # our own domain's people (an internal desk) are never one sender either
+        own_domains = {address.rpartition("@")[2] for address in self._own}
+        return acknowledgement_limit(
+            sender.email,
+            per_hour=limits.max_per_sender_per_hour,
+            per_day=limits.max_per_sender_per_day,
+            domain_per_hour=limits.max_per_domain_per_hour,
+            domain_per_day=limits.max_per_domain_per_day,
+            exempt_domains=limits.domain_limit_exempt | own_domains,
         )
 
 

@@ -125,7 +125,7 @@ def test_the_acknowledgement_answers_the_customers_mail_in_its_thread(inbound: I
     assert mail.in_reply_to == "q1@customer.example"
     assert mail.references == ("q1@customer.example",)
     assert mail.message_id == "ack.1001.mail-1@example.com"
-    assert mail.headers == AUTOMATIC_HEADERS
+    assert mail.headers == {**AUTOMATIC_HEADERS, "X-Loop": "billing@example.com"}
     assert "Hello Anna Virtanen" in mail.text and "My invoice 4711" in mail.text
 
 
