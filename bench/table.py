@@ -58,6 +58,7 @@ FIGURE_NAMES = {
     4: "package",
     5: "throughput, memory",
     6: "cost",
+    7: "language",
 }
 
 

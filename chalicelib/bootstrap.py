@@ -262,9 +262,14 @@ class Container:
 
     @cached_property
     def ticket_opener(self) -> TicketOpener:
+        from chalicelib.adapters.language_model import Cld3LanguageModel
         from chalicelib.services.inbound.opening import TicketOpener
 
-        return TicketOpener(sla=self.ticket_planner_for_mail, routing=self.settings.routing)
+        return TicketOpener(
+            sla=self.ticket_planner_for_mail,
+            routing=self.settings.routing,
+            language=Cld3LanguageModel(),
+        )
 
     @cached_property
     def quarantine_release(self) -> QuarantineRelease:

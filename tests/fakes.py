@@ -23,6 +23,7 @@ from chalicelib.domain.errors import (
     VersionConflict,
 )
 from chalicelib.domain.mail.delivery import MailRecord, QuarantineEntry, RateLimit
+from chalicelib.domain.mail.language import ModelGuess
 from chalicelib.domain.tickets.model import Event, Message, MessageKind, Ticket
 from chalicelib.services.ports import CALL_BUDGET, OutgoingMail, ThreadLookup
 
@@ -86,6 +87,21 @@ class RecordingScheduler:
     def delete(self, name: str) -> bool:
         self.calls += 1
         return self.schedules.pop(name, None) is not None
+
+
+class ScriptedLanguageModel:
+    """A LanguageModel that answers `guess` (or what `answers` says for a text); records texts."""
+
+    def __init__(
+        self, guess: ModelGuess | None = None, answers: Mapping[str, ModelGuess] | None = None
+    ) -> None:
+        self.guess = guess
+        self.answers = dict(answers or {})
+        self.asked: list[str] = []
+
+    def identify(self, text: str) -> ModelGuess | None:
+        self.asked.append(text)
+        return self.answers.get(text, self.guess)
 
 
 class RecordingSla:
@@ -296,5 +312,6 @@ def _held_to_their_ports() -> None:
     _mailer: ports.Mailer = RecordingMailer()
     _scheduler: ports.Scheduler = RecordingScheduler()
     _sla: ports.SlaPlanner = RecordingSla()
+    _language: ports.LanguageModel = ScriptedLanguageModel()
     _tickets: ports.TicketStore = InMemoryTickets()
     _desk: ports.DeskStore = InMemoryTickets()

@@ -17,6 +17,7 @@ from chalicelib.domain.desk.agents import Agent, ApiToken
 from chalicelib.domain.desk.canned import CannedTemplate, Feedback
 from chalicelib.domain.desk.reply_keys import ReplyClaim
 from chalicelib.domain.mail.delivery import HeldMail, MailRecord, QuarantineEntry, RateLimit
+from chalicelib.domain.mail.language import ModelGuess
 from chalicelib.domain.mail.parsed import Address, ParsedAttachment
 from chalicelib.domain.sla.firing import FiringMark
 from chalicelib.domain.survey.csat import CsatRecord
@@ -79,6 +80,12 @@ class Scheduler(Protocol):
 
     def delete(self, name: str) -> bool:
         """Delete a schedule; False when it was not there (already fired or deleted)."""
+        ...
+
+
+class LanguageModel(Protocol):
+    def identify(self, text: str) -> ModelGuess | None:
+        """A statistical model's top guess of the text's language; None when it has none."""
         ...
 
 

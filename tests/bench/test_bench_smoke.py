@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.e2e  # it starts the local stack too
-FIGURES = {1, 2, 3, 4, 5, 6}
+FIGURES = {1, 2, 3, 4, 5, 6, 7}
 SURVEY_ROWS = ("survey send", "survey answer")
 
 

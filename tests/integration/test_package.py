@@ -59,8 +59,31 @@ def test_package_does_not_ship_boto3_or_the_local_stack(package: Path) -> None:
 
 def test_package_stays_within_the_size_targets(package: Path) -> None:
     archive = zipfile.ZipFile(package / "deployment.zip")
-    assert (package / "deployment.zip").stat().st_size <= 5 * 1024 * 1024
+    assert (package / "deployment.zip").stat().st_size <= 6 * 1024 * 1024  # bench/package.py
     assert sum(i.file_size for i in archive.infolist()) <= 20 * 1024 * 1024
+
+
+def test_package_ships_cld3_built_for_the_lambda_runtime_and_it_loads(
+    package: Path, tmp_path: Path
+) -> None:
+    archive = zipfile.ZipFile(package / "deployment.zip")
+    tag = f"cpython-{sys.version_info.major}{sys.version_info.minor}-x86_64-linux-gnu.so"
+    assert f"gcld3/pybind_ext.{tag}" in archive.namelist()  # chalice drops what it cannot match
+    archive.extractall(tmp_path)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from chalicelib.adapters.language_model import Cld3LanguageModel;"
+            "print(Cld3LanguageModel().identify('Hej, min faktura er forkert. Mvh Lars'))",
+        ],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(tmp_path), "PYTHONNOUSERSITE": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "language='da'" in done.stdout
 
 
 def test_functions_use_the_hand_written_roles_and_infra_names(package: Path) -> None:

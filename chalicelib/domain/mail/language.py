@@ -1,10 +1,16 @@
-"""Which of our languages a customer wrote in: function words and letters, English when unsure."""
+"""Which of our languages a customer wrote in: function words and letters, English when unsure.
+
+When the word lists are unsure (short mails: "Hej, min faktura er forkert. Mvh Lars" has as many
+Norwegian words as Danish ones), a statistical model's top guess may settle it, if it is one of
+our languages, confident, and among the languages the words point to most.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from chalicelib.domain.mail.quotes import split_reply
 
@@ -15,6 +21,19 @@ READ_CHARS = 4000
 # at least twice what the runner-up has of its own (a Danish text quoting Norwegian stays unsure).
 MIN_OWN_EVIDENCE = 1.0
 MAX_RUNNER_UP_SHARE = 0.5
+# The model is asked only about two words or more (alone, "Tak" is Danish or Polish to it too),
+# and heard only when this sure (of 0, 0.5, 0.7 and 0.9, bench/language.py measured 0.5 best).
+MIN_MODEL_WORDS = 2
+MIN_MODEL_PROBABILITY = 0.5
+
+
+@dataclass(frozen=True)
+class ModelGuess:
+    language: str  # an ISO 639-1 code as the model names it: "da", "no", "de"...
+    probability: float
+
+
+type Identify = Callable[[str], ModelGuess | None]
 
 # Frequent words of each language. Languages we do not answer in (de, fr, es, nl, it, pt, nb, ar,
 # ur) are scored too, so that their text is recognised as "not ours" instead of being mistaken
@@ -123,22 +142,27 @@ def _word_languages() -> dict[str, tuple[str, ...]]:
 _WORD_LANGS = _word_languages()
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str, identify: Identify | None = None) -> str:
     """The language of the customer's new text, one of SUPPORTED; English when unsure."""
-    return guess_language(text) or FALLBACK
+    return guess_language(text, identify) or FALLBACK
 
 
-def guess_language(text: str) -> str | None:
+def guess_language(text: str, identify: Identify | None = None) -> str | None:
     """Like detect_language, but None when unsure, so a caller can keep a thread's language."""
-    evidence = _evidence(_TOKEN.findall(_new_text(text)[:READ_CHARS].lower()))
-    ranked = _ranked(evidence)
-    if not ranked:
+    words = customer_words(text)
+    tokens = _TOKEN.findall(words.lower())
+    evidence = _evidence(tokens)
+    decided = _decided(evidence)
+    if decided is not None:
+        return decided if decided in SUPPORTED else None
+    if identify is None or len(tokens) < MIN_MODEL_WORDS:
         return None
-    best, runner_up = ranked[0], ranked[1] if len(ranked) > 1 else ""
-    own, runner_up_own = _own(evidence, best, runner_up), _own(evidence, runner_up, best)
-    if own < MIN_OWN_EVIDENCE or runner_up_own > own * MAX_RUNNER_UP_SHARE:
-        return None
-    return best if best in SUPPORTED else None
+    return _settled(identify(words), _scores(evidence))
+
+
+def customer_words(text: str) -> str:
+    """What is read of a mail: the customer's new text, its first READ_CHARS characters."""
+    return _new_text(text)[:READ_CHARS]
 
 
 def text_direction(lang: str) -> str:
@@ -161,12 +185,37 @@ def _evidence(words: list[str]) -> list[tuple[str, ...]]:
     return [langs for langs in found if langs]
 
 
-def _ranked(evidence: list[tuple[str, ...]]) -> list[str]:
+def _decided(evidence: list[tuple[str, ...]]) -> str | None:
+    """The word lists' language (ours or not) when its own words outweigh the runner-up's."""
+    scores = _scores(evidence)
+    ranked = sorted(scores, key=lambda lang: (-scores[lang], lang))
+    if not ranked:
+        return None
+    best, runner_up = ranked[0], ranked[1] if len(ranked) > 1 else ""
+    own, runner_up_own = _own(evidence, best, runner_up), _own(evidence, runner_up, best)
+    if own < MIN_OWN_EVIDENCE or runner_up_own > own * MAX_RUNNER_UP_SHARE:
+        return None
+    return best
+
+
+def _settled(guess: ModelGuess | None, scores: Mapping[str, float]) -> str | None:
+    """The model's guess, if ours and confident, and not against the words: a Norwegian mail
+    the model takes for Danish has words that Danish lacks ("Når kommer bestillingen min?")."""
+    if guess is None or guess.language not in SUPPORTED:
+        return None
+    if guess.probability < MIN_MODEL_PROBABILITY:
+        return None
+    if scores and scores.get(guess.language, 0.0) < max(scores.values()) - 1e-9:
+        return None
+    return guess.language
+
+
+def _scores(evidence: list[tuple[str, ...]]) -> dict[str, float]:
     scores: dict[str, float] = defaultdict(float)
     for langs in evidence:
         for lang in langs:
             scores[lang] += 1.0 / len(langs)
-    return sorted(scores, key=lambda lang: (-scores[lang], lang))
+    return scores
 
 
 def _own(evidence: list[tuple[str, ...]], lang: str, other: str) -> float:

@@ -16,7 +16,7 @@ from chalicelib.domain.mail.quotes import split_reply
 from chalicelib.domain.tickets.model import Event, Message, Party, Priority, Status, Ticket
 from chalicelib.domain.tickets.routing import Route, Routing
 from chalicelib.services.inbound.messages import readable_text
-from chalicelib.services.ports import SlaPlanner
+from chalicelib.services.ports import LanguageModel, SlaPlanner
 
 MAX_ADDRESSES_LOGGED = 50
 
@@ -71,9 +71,12 @@ def admit(
 
 
 class TicketOpener:
-    def __init__(self, *, sla: SlaPlanner, routing: Routing) -> None:
+    def __init__(
+        self, *, sla: SlaPlanner, routing: Routing, language: LanguageModel | None = None
+    ) -> None:
         self._sla = sla
         self._routing = routing
+        self._identify = language.identify if language is not None else None
 
     def open(
         self,
@@ -93,7 +96,9 @@ class TicketOpener:
             queue=route.queue.name,
             status=Status.NEW,
             priority=Priority.NORMAL,
-            language=detect_language(split_reply(readable_text(mail))[0] or mail.subject),
+            language=detect_language(
+                split_reply(readable_text(mail))[0] or mail.subject, self._identify
+            ),
             created_at=now,
             updated_at=now,
             reply_to=admitted.reply_to,

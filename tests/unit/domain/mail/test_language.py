@@ -9,11 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chalicelib.domain.mail.language import (
+    MIN_MODEL_PROBABILITY,
     SUPPORTED,
+    ModelGuess,
     detect_language,
     guess_language,
     text_direction,
 )
+from tests.fakes import ScriptedLanguageModel
 
 SEEDS = Path(__file__).resolve().parents[4].parent / "shared" / "seeds"
 SEED_LANGUAGES = [("000", "fi"), ("001", "sv"), ("002", "pl"), ("003", "fa"), ("004", "da")]
@@ -250,3 +253,66 @@ _MIXED_WORDS = [w for texts in EMAILS.values() for t in texts for w in t.split()
 @given(st.lists(st.sampled_from([*_MIXED_WORDS, "\n> ", "wrote:", "@", "\n"]), max_size=80))
 def test_any_mixture_of_our_languages_gives_a_supported_language(words: list[str]) -> None:
     assert detect_language(" ".join(words)) in SUPPORTED
+
+
+# -- with a statistical model behind the word lists ------------------------------------------
+
+DANISH_OR_NORWEGIAN = "Hej, min faktura er forkert. Mvh Lars"  # as many nb words as da ones
+
+
+def test_short_danish_the_word_lists_cannot_place_is_settled_by_a_confident_model() -> None:
+    model = ScriptedLanguageModel(ModelGuess("da", 0.95))
+    assert guess_language(DANISH_OR_NORWEGIAN) is None
+    assert detect_language(DANISH_OR_NORWEGIAN, model.identify) == "da"
+    assert model.asked == [DANISH_OR_NORWEGIAN]
+
+
+def test_the_model_is_not_asked_when_the_word_lists_are_sure() -> None:
+    model = ScriptedLanguageModel(ModelGuess("da", 0.99))
+    assert detect_language(EMAILS["sv"][0], model.identify) == "sv"
+    assert detect_language(FOREIGN["de"], model.identify) == "en"  # sure it is German
+    assert model.asked == []
+
+
+def test_an_unsure_model_leaves_the_mail_in_english() -> None:
+    model = ScriptedLanguageModel(ModelGuess("da", MIN_MODEL_PROBABILITY - 0.01))
+    assert detect_language(DANISH_OR_NORWEGIAN, model.identify) == "en"
+
+
+@pytest.mark.parametrize("language", ["no", "nb", "de", "und", "zz"])
+def test_a_model_naming_a_language_we_do_not_answer_in_leaves_english(language: str) -> None:
+    model = ScriptedLanguageModel(ModelGuess(language, 0.99))
+    assert detect_language(DANISH_OR_NORWEGIAN, model.identify) == "en"
+
+
+def test_a_model_without_a_guess_leaves_english() -> None:
+    assert detect_language(DANISH_OR_NORWEGIAN, ScriptedLanguageModel(None).identify) == "en"
+
+
+def test_norwegian_words_overrule_a_model_that_says_swedish() -> None:
+    norwegian = "Når kommer bestillingen min?"  # "når" is Danish or Norwegian, never Swedish
+    model = ScriptedLanguageModel(ModelGuess("sv", 0.94))
+    assert detect_language(norwegian, model.identify) == "en"
+
+
+@pytest.mark.parametrize("text", ["Tak!", "Tak", "OK", "Hej"])
+def test_a_single_word_is_not_given_to_the_model(text: str) -> None:
+    model = ScriptedLanguageModel(ModelGuess("pl", 0.94))  # CLD3's guess for "Tak"
+    assert detect_language(text, model.identify) == "en"
+    assert model.asked == []
+
+
+def test_the_model_reads_the_customers_words_without_the_quoted_history() -> None:
+    model = ScriptedLanguageModel(ModelGuess("da", 0.95))
+    text = f"{DANISH_OR_NORWEGIAN}\n\n{_quoted(ENGLISH_QUOTE)}"
+    assert detect_language(text, model.identify) == "da"
+    assert model.asked == [DANISH_OR_NORWEGIAN]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300), st.sampled_from([*SUPPORTED, "no", "und"]), st.floats(0, 1))
+def test_any_text_and_any_model_answer_give_a_supported_language(
+    text: str, language: str, probability: float
+) -> None:
+    model = ScriptedLanguageModel(ModelGuess(language, probability))
+    assert detect_language(text, model.identify) in SUPPORTED

@@ -43,6 +43,7 @@ from tests.fakes import (
     RecordingMailer,
     RecordingMetrics,
     RecordingSla,
+    ScriptedLanguageModel,
     Written,
 )
 from tests.helpers import a_ticket
@@ -200,6 +201,7 @@ class Inbound:
     metrics: RecordingMetrics = field(default_factory=RecordingMetrics)
     mailer: RecordingMailer = field(default_factory=RecordingMailer)
     sla: RecordingSla = field(default_factory=RecordingSla)
+    language: ScriptedLanguageModel = field(default_factory=ScriptedLanguageModel)
     tickets: InMemoryTickets = field(default_factory=InMemoryTickets)
     raw: DictRawMail = field(default_factory=DictRawMail)
     ack_limits: AckSettings = field(default_factory=AckSettings)
@@ -225,7 +227,7 @@ class Inbound:
 
     @cached_property
     def opener(self) -> TicketOpener:
-        return TicketOpener(sla=self.sla, routing=ROUTING)
+        return TicketOpener(sla=self.sla, routing=ROUTING, language=self.language)
 
     @cached_property
     def ingest(self) -> IngestEmail:

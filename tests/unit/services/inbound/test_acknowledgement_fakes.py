@@ -9,6 +9,7 @@ import pytest
 
 from chalicelib.domain.errors import MailRejected, StorageError
 from chalicelib.domain.mail.delivery import AckState, MailRecord, Outcome
+from chalicelib.domain.mail.language import ModelGuess
 from chalicelib.domain.tickets.model import Message, MessageKind, Party, Ticket
 from chalicelib.services.inbound.delivery import ACK_CLAIM_STALE_SECONDS
 from chalicelib.services.outgoing import AUTOMATIC_HEADERS
@@ -275,3 +276,25 @@ def test_a_finnish_mail_is_acknowledged_in_finnish(inbound: Inbound) -> None:
     assert inbound.tickets.tickets[1001].language == "fi"
     [ack] = inbound.mailer.sent
     assert "kiitos viestistäsi" in ack.text and ack.language == "fi"
+
+
+def test_a_short_danish_mail_the_word_lists_cannot_place_is_acknowledged_in_danish(
+    inbound: Inbound,
+) -> None:
+    inbound.language.guess = ModelGuess("da", 0.95)
+    inbound.deliver(make_mail(subject="Faktura", body="Hej, min faktura er forkert. Mvh Lars\n"))
+
+    assert inbound.tickets.tickets[1001].language == "da"
+    [ack] = inbound.mailer.sent
+    assert "tak for din henvendelse" in ack.text and ack.language == "da"
+    assert inbound.language.asked == ["Hej, min faktura er forkert. Mvh Lars"]
+
+
+def test_a_mail_the_word_lists_place_is_not_given_to_the_language_model(
+    inbound: Inbound,
+) -> None:
+    inbound.language.guess = ModelGuess("da", 0.99)
+    inbound.deliver((FIXTURES / "seed_fi.eml").read_bytes(), source="mikko.hakkinen@example.fi")
+
+    assert inbound.tickets.tickets[1001].language == "fi"
+    assert inbound.language.asked == []
