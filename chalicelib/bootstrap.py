@@ -264,7 +264,11 @@ class Container:
     def ticket_opener(self) -> TicketOpener:
         from chalicelib.services.inbound.opening import TicketOpener
 
-        return TicketOpener(sla=self.ticket_planner_for_mail, routing=self.settings.routing)
+        return TicketOpener(
+            sla=self.ticket_planner_for_mail,
+            routing=self.settings.routing,
+            max_cc=self.settings.limits.max_cc_from_mail,
+        )
 
     @cached_property
     def quarantine_release(self) -> QuarantineRelease:

@@ -137,6 +137,7 @@ class InMemoryTickets:
         self.quarantined: dict[str, QuarantineEntry] = {}
         self.rates: dict[str, int] = {}
         self.written: list[Written] = []
+        self.item_budget: int | None = None
         self._next = next_number
         self._interfere: dict[int, list[Callable[[Ticket], Ticket]]] = {}
 
@@ -167,6 +168,12 @@ class InMemoryTickets:
             tickets={n: self.tickets[n] for n in wanted if n in self.tickets},
             sent_to={m: self.sent_to[m] for m in by_id if m in self.sent_to},
         )
+
+    def message_excess(self, message: Message) -> int:
+        """Against `item_budget` when a test sets one: a message's repr stands in for its item."""
+        if self.item_budget is None:
+            return 0
+        return len(repr(message).encode()) - self.item_budget
 
     def list_quarantine(self, limit: int = 50) -> list[QuarantineEntry]:
         entries = sorted(self.quarantined.values(), key=lambda e: e.received_at, reverse=True)

@@ -156,6 +156,12 @@ class TicketStore(VersionedTickets, Protocol):
         """Tickets of these Message-IDs and these ticket numbers, in as few reads as possible."""
         ...
 
+    def message_excess(self, message: Message) -> int:
+        """Bytes by which this message is over what one stored item may hold; 0 or less fits.
+
+        Pure (no AWS call): the size of the item the message would be written as."""
+        ...
+
     def create_ticket(
         self,
         *,

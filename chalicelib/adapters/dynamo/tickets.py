@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib.adapters.dynamo import items
+from chalicelib.adapters.dynamo.sizes import ITEM_BUDGET, item_size
 from chalicelib.adapters.dynamo.table import Cancelled, DynamoTable, from_attr, to_attr
 from chalicelib.domain.errors import (
     AlreadyProcessed,
@@ -55,6 +56,9 @@ class DynamoTicketStore(DynamoTable):
             more = self.batch_get([{"PK": items.ticket_pk(n), "SK": items.META} for n in missing])
             tickets |= {t.number: t for t in map(items.ticket_from_item, more)}
         return ThreadLookup(by_message_id=by_id, tickets=tickets, sent_to=sent_to)
+
+    def message_excess(self, message: Message) -> int:
+        return item_size(items.message_to_item(message)) - ITEM_BUDGET
 
     def list_quarantine(self, limit: int = 50) -> list[QuarantineEntry]:
         found, _ = self.query(

@@ -30,6 +30,7 @@ from chalicelib.domain.mail.delivery import (
 )
 from chalicelib.domain.mail.loops import AutoMail, classify
 from chalicelib.domain.mail.parsed import Address, ParsedEmail, Receipt
+from chalicelib.domain.tickets.fitting import fit, left_in_raw_mail
 from chalicelib.domain.tickets.model import (
     AttachmentRef,
     Event,
@@ -157,7 +158,7 @@ class IngestEmail:
             if attachments is None
             else attachments
         )
-        return inbound_message(
+        message = inbound_message(
             mail,
             ticket_number=number,
             author=author,
@@ -168,6 +169,7 @@ class IngestEmail:
             limits=self._limits,
             flags=(f"auto:{auto.kind}",) if auto else (),
         )
+        return fit(message, self._store.message_excess)  # an item over 400 KB fails every retry
 
     # -- new ticket -------------------------------------------------------------------------
 
@@ -186,6 +188,7 @@ class IngestEmail:
         message = self._inbound(receipt, mail, number=number, author=author, at=now, auto=auto)
         ticket = self._opener.open(number, mail, message, sender, route, now)
         events = creation_events(ticket, route, receipt, decision, auto, now)
+        events += [*self._opener.cc_not_added(mail, ticket, now), *left_in_raw_mail(message)]
         wants_ack = auto is None
         record = MailRecord(
             mail_id=receipt.mail_id,
@@ -267,7 +270,7 @@ class IngestEmail:
                 attachments=attachments,
             )
             updated, events = self._after_reply(current, mail, at, auto, proof)
-            return Change(updated, events, message, record=record)
+            return Change(updated, [*events, *left_in_raw_mail(message)], message, record=record)
 
         try:
             self._unit.change(ticket, decide, at=now)

@@ -17,9 +17,10 @@ from chalicelib.services.ports import SlaPlanner
 
 
 class TicketOpener:
-    def __init__(self, *, sla: SlaPlanner, routing: Routing) -> None:
+    def __init__(self, *, sla: SlaPlanner, routing: Routing, max_cc: int = 20) -> None:
         self._sla = sla
         self._routing = routing
+        self._max_cc = max_cc  # [limits] max_cc_from_mail, as for a reply: the ticket stays small
 
     def open(
         self,
@@ -31,13 +32,7 @@ class TicketOpener:
         now: datetime,
     ) -> Ticket:
         """A new ticket for this mail, its deadlines planned."""
-        own = self._routing.own_addresses
         reply_to = next((normalise(a.email) for a in mail.reply_to if is_valid(a.email)), None)
-        cc = tuple(
-            normalise(a.email)
-            for a in (*mail.to, *mail.cc)
-            if normalise(a.email) not in own and normalise(a.email) != sender.email
-        )
         opened = Ticket(
             number=number,
             subject=header_safe(mail.subject, 500),
@@ -49,7 +44,7 @@ class TicketOpener:
             created_at=now,
             updated_at=now,
             reply_to=reply_to if reply_to != sender.email else None,
-            cc=tuple(dict.fromkeys(cc)),
+            cc=self._offered_cc(mail, sender.email)[: self._max_cc],
             customer_waiting_since=now,
             thread_ids=tuple(i for i in [message.message_id] if i),
             version=1,
@@ -57,6 +52,19 @@ class TicketOpener:
         )
         planned, _ = self._sla.plan(None, opened, now)
         return planned
+
+    def cc_not_added(self, mail: ParsedEmail, ticket: Ticket, now: datetime) -> list[Event]:
+        """The copied addresses over the limit: logged on the ticket, never mailed."""
+        left = self._offered_cc(mail, ticket.requester.email)[len(ticket.cc) :]
+        if not left:
+            return []
+        data = {"addresses": list(left[:50]), "count": len(left), "reason": "over the cc limit"}
+        return [Event(now, "cc_not_added", "system", data)]
+
+    def _offered_cc(self, mail: ParsedEmail, sender: str) -> tuple[str, ...]:
+        own = self._routing.own_addresses
+        found = (normalise(a.email) for a in (*mail.to, *mail.cc))
+        return tuple(dict.fromkeys(a for a in found if a not in own and a != sender))
 
     def route(self, receipt: Receipt, mail: ParsedEmail) -> Route:
         return self._routing.route(receipt.recipients, [a.email for a in (*mail.to, *mail.cc)])
