@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from chalicelib.adapters.dynamo.items import message_to_item, ticket_to_item
 from chalicelib.adapters.dynamo.sizes import ITEM_BUDGET, ITEM_LIMIT, item_size, value_size
+from chalicelib.domain.tickets.changes import after_agent_reply
 from chalicelib.domain.tickets.fitting import fit
 from chalicelib.domain.tickets.model import (
     AttachmentRef,
     Message,
     MessageKind,
     Party,
+    Status,
+    on_customer_reply,
 )
+from tests.helpers import a_ticket
 
 AT = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
@@ -85,3 +90,20 @@ def test_the_largest_mail_the_parser_can_give_is_cut_to_fit() -> None:
 
     assert item_size(message_to_item(fitted)) <= ITEM_BUDGET
     assert fitted.meta["counts"] == {"to": 16_000, "cc": 16_000, "attachments": 4000}
+
+
+def test_the_ticket_item_stays_bounded_over_a_thousand_replies() -> None:
+    ticket = a_ticket(AT, status=Status.OPEN, thread_ids=("first@customer.example",))
+    sizes = []
+    for n in range(1000):
+        at = AT + timedelta(minutes=n)
+        offered = tuple(f"{'x' * 200}-{n}-{i}@customer.example" for i in range(20))
+        ticket, _ = on_customer_reply(ticket, at=at, message_id="m" * 1990 + f"{n:05d}", cc=offered)
+        agent_cc = tuple(f"agent-{n}-{i}@partner.example" for i in range(10))
+        ticket, _ = after_agent_reply(
+            ticket, at=at, actor="mikko", status=Status.PENDING, cc=agent_cc, thread_id=f"s{n}"
+        )
+        ticket = replace(ticket, version=ticket.version + 1)
+        sizes.append(item_size(ticket_to_item(ticket)))
+    assert max(sizes) <= ITEM_BUDGET // 4
+    assert max(sizes[100:]) - min(sizes[100:]) < 100, "after a hundred replies it stops growing"
