@@ -5,7 +5,7 @@ HelpdeskError
  ├── Conflict            a stale version or a state that forbids the action
  │    ├── VersionConflict     a ticket changed since it was read (the unit of work retries)
  │    ├── AlreadyProcessed    this SES delivery was handled before (carries its record)
- │    ├── DuplicateMessage    this Message-ID is already on a ticket
+ │    ├── DuplicateMessage    this Message-ID (or this sender and content) is already stored
  │    ├── RateLimited         the sender had all the acknowledgements the limits allow
  │    ├── OptedOut            the customer asked for no more surveys
  │    └── AlreadyFired        this SLA schedule acted before (carries its mark)
@@ -76,12 +76,24 @@ class AlreadyProcessed(Conflict):
 
 
 class DuplicateMessage(Conflict):
-    """Another delivery already stored this Message-ID (the same mail reached us twice)."""
+    """Another delivery already stored this Message-ID, or ("" as the id) a mail of the same
+    sender and content within a day. `sender` and `content_hash` are the stored mail's, when
+    known: the caller tells the same mail delivered twice from a different one reusing the id.
+    """
 
-    def __init__(self, message_id: str, ticket_number: int) -> None:
+    def __init__(
+        self,
+        message_id: str,
+        ticket_number: int,
+        *,
+        sender: str | None = None,
+        content_hash: str | None = None,
+    ) -> None:
         super().__init__(message_id)
         self.message_id = message_id
         self.ticket_number = ticket_number
+        self.sender = sender
+        self.content_hash = content_hash
 
 
 class RateLimited(Conflict):

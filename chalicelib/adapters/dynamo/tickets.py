@@ -98,10 +98,11 @@ class DynamoTicketStore(DynamoTable):
             self.put(items.message_to_item(message)),
             *(self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
         ]
-        msgid_at = None
-        if message.message_id:
-            msgid_at = len(ops)
-            ops.append(self.put_new(self._msgid_item(message.message_id, message), return_old=True))
+        claim_at = None
+        claim = self._claim(message, record)
+        if claim is not None:
+            claim_at = len(ops)
+            ops.append(claim)
         rate_at = None
         if rate_limit is not None:
             rate_at = len(ops)
@@ -109,7 +110,7 @@ class DynamoTicketStore(DynamoTable):
         cancelled = self.transact(ops)
         if cancelled is None:
             return
-        self._raise_for(cancelled, msgid_at)
+        self._raise_for(cancelled, claim_at)
         if rate_at in cancelled.failed:
             raise RateLimited(rate_limit.sender if rate_limit else "")
         raise StorageError(f"ticket {ticket.number} not created: {cancelled.failed}")
@@ -131,17 +132,18 @@ class DynamoTicketStore(DynamoTable):
         ops.append(self.put_versioned(items.ticket_to_item(ticket), expected_version))
         ops.append(self.put(items.message_to_item(message)))
         ops += [self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)]
-        msgid_at = None
-        if message.message_id:
-            msgid_at = len(ops)
-            ops.append(self.put_new(self._msgid_item(message.message_id, message), return_old=True))
+        claim_at = None
+        claim = self._claim(message, record)
+        if claim is not None:
+            claim_at = len(ops)
+            ops.append(claim)
         ops += [
             self.put(self._msgid_item(i, message)) for i in index_ids if i != message.message_id
         ]
         cancelled = self.transact(ops)
         if cancelled is None:
             return
-        self._raise_for(cancelled, msgid_at)
+        self._raise_for(cancelled, claim_at)
         if ticket_at in cancelled.failed:
             raise VersionConflict(f"ticket {ticket.number} is no longer version {expected_version}")
         raise StorageError(f"message not added to {ticket.number}: {cancelled.failed}")
@@ -181,6 +183,28 @@ class DynamoTicketStore(DynamoTable):
 
     # -- helpers ----------------------------------------------------------------------------
 
+    def _claim(self, message: Message, record: MailRecord | None) -> dict[str, Any] | None:
+        """The put that makes a mail's write its first: its Message-ID, unless an earlier,
+        different mail holds it; else (and for mail without one) its sender and content."""
+        found = record.fingerprint if record is not None else None
+        if message.message_id and not (found and found.reuses_message_id):
+            item = self._msgid_item(message.message_id, message)
+            if found is not None:
+                item |= {"sender": found.sender, "content_hash": found.content_hash}
+            return self.put_new(item, return_old=True)
+        if found is None or record is None:
+            return None
+        at = record.received_at
+        put = self.put(items.dedupe_item(found, message.ticket_number, record.mail_id, at))
+        put["Put"] |= {
+            # TTL deletes late (within days): an expired claim is as good as none
+            "ConditionExpression": "attribute_not_exists(PK) OR #e < :now",
+            "ExpressionAttributeNames": {"#e": "expires"},
+            "ExpressionAttributeValues": to_attr({":now": int(at.timestamp())}),
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        return put
+
     def _msgid_item(self, message_id: str, message: Message) -> items.Item:
         item: items.Item = {
             **items.msgid_key(message_id),
@@ -193,12 +217,17 @@ class DynamoTicketStore(DynamoTable):
             item["sent_to"] = sorted({a.lower() for a in (*message.to, *message.cc)})[:50]
         return item
 
-    def _raise_for(self, cancelled: Cancelled, msgid_at: int | None) -> None:
+    def _raise_for(self, cancelled: Cancelled, claim_at: int | None) -> None:
         if 0 in cancelled.failed and cancelled.failed[0].get("type") == "mail":
             raise AlreadyProcessed(items.record_from_item(cancelled.failed[0]))
-        if msgid_at is not None and msgid_at in cancelled.failed:
-            old = cancelled.failed[msgid_at]
-            raise DuplicateMessage(old["PK"].split("#", 1)[1], int(old["ticket"]))
+        if claim_at is not None and claim_at in cancelled.failed:
+            old = cancelled.failed[claim_at]
+            raise DuplicateMessage(
+                old["PK"].split("#", 1)[1] if old.get("type") == "msgid" else "",
+                int(old["ticket"]),
+                sender=old.get("sender"),
+                content_hash=old.get("content_hash"),
+            )
 
     def _rate_update(self, limit: RateLimit, record: MailRecord) -> dict[str, Any]:
         at = record.received_at

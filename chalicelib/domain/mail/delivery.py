@@ -8,6 +8,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from chalicelib.domain.mail.duplicates import Fingerprint
+
 
 class AckState(StrEnum):
     NOT_WANTED = "not_wanted"
@@ -36,6 +38,8 @@ class MailRecord:
     ack_claimed_at: datetime | None = None
     ack_provider_id: str | None = None
     quarantine_reason: str = ""
+    # How the mail is claimed once: by its Message-ID, or its sender and content (not stored).
+    fingerprint: Fingerprint | None = None
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,12 @@ from chalicelib.domain.mail.delivery import (
     QuarantineEntry,
     RateLimit,
 )
+from chalicelib.domain.mail.duplicates import (
+    Fingerprint,
+    content_hash,
+    flag_reused_id,
+    is_same_mail,
+)
 from chalicelib.domain.mail.loops import AutoMail, classify
 from chalicelib.domain.mail.parsed import Address, ParsedEmail, Receipt
 from chalicelib.domain.tickets.fitting import fit, left_in_raw_mail
@@ -40,7 +46,11 @@ from chalicelib.domain.tickets.model import (
     on_customer_reply,
 )
 from chalicelib.services.inbound.delivery import AckDelivery
-from chalicelib.services.inbound.messages import inbound_message, store_attachments
+from chalicelib.services.inbound.messages import (
+    inbound_message,
+    readable_text,
+    store_attachments,
+)
 from chalicelib.services.inbound.opening import TicketOpener, creation_events, sender_of
 from chalicelib.services.ports import Clock, Metrics, RawMailStore, SlaPlanner, TicketStore
 from chalicelib.services.unit_of_work import Change, Sync, TicketUnit
@@ -198,6 +208,7 @@ class IngestEmail:
             ack=AckState.CLAIMED if wants_ack else AckState.NOT_WANTED,
             ack_reason="" if wants_ack else str(auto.kind if auto else ""),
             ack_claimed_at=now if wants_ack else None,
+            fingerprint=fingerprint_of(mail, sender),
         )
         limit = self._rate_limit(sender) if wants_ack else None
         try:
@@ -233,9 +244,24 @@ class IngestEmail:
         record: MailRecord,
         limit: RateLimit | None,
     ) -> None:
-        self._store.create_ticket(
-            ticket=ticket, message=message, events=events, record=record, rate_limit=limit
-        )
+        """Raises DuplicateMessage only for the same mail: a different one that reuses an
+        earlier Message-ID is stored, flagged, and claimed by its sender and content instead."""
+        try:
+            self._store.create_ticket(
+                ticket=ticket, message=message, events=events, record=record, rate_limit=limit
+            )
+        except DuplicateMessage as dup:
+            reused = _reused_id(record, dup)
+            if reused is None:
+                raise
+            flagged, note = flag_reused_id(message, dup.ticket_number, record.received_at)
+            self._store.create_ticket(
+                ticket=ticket,
+                message=flagged,
+                events=[*events, note],
+                record=reused,
+                rate_limit=limit,
+            )
 
     # -- reply on a ticket ------------------------------------------------------------------
 
@@ -256,8 +282,10 @@ class IngestEmail:
             received_at=now,
             ticket_number=ticket.number,
             ack_reason="reply on an existing ticket",
+            fingerprint=fingerprint_of(mail, sender),
         )
         author = Party(sender.email, sender.name)
+        earlier: list[DuplicateMessage] = []  # a different mail holding this Message-ID
 
         def decide(current: Ticket, at: datetime) -> Change:
             message = self._inbound(
@@ -270,15 +298,38 @@ class IngestEmail:
                 attachments=attachments,
             )
             updated, events = self._after_reply(current, mail, at, auto, proof)
-            return Change(updated, [*events, *left_in_raw_mail(message)], message, record=record)
+            events += left_in_raw_mail(message)
+            if earlier:
+                message, note = flag_reused_id(message, earlier[0].ticket_number, at)
+                events.append(note)
+            return Change(updated, events, message, record=record)
 
         try:
-            self._unit.change(ticket, decide, at=now)
+            self._append_reply(ticket, decide, now, record, earlier)
         except DuplicateMessage as dup:
             return self._duplicate(receipt, now, dup)
         self._metrics.count("RepliesThreaded")
         log.info("reply threaded", extra={"ticket": ticket.number, "mail": receipt.mail_id})
         return IngestResult(Outcome.REPLY, ticket.number)
+
+    def _append_reply(
+        self,
+        ticket: Ticket,
+        decide: Callable[[Ticket, datetime], Change],
+        now: datetime,
+        record: MailRecord,
+        earlier: list[DuplicateMessage],
+    ) -> None:
+        """As _store_new: only the same mail is a DuplicateMessage; a different one reusing
+        an earlier Message-ID is written again, flagged (`earlier` tells `decide`)."""
+        try:
+            self._unit.change(ticket, decide, at=now)
+        except DuplicateMessage as dup:
+            reused = _reused_id(record, dup)
+            if reused is None:
+                raise
+            earlier.append(dup)
+            self._unit.change(ticket, lambda t, at: replace(decide(t, at), record=reused), at=now)
 
     def _after_reply(
         self,
@@ -348,12 +399,15 @@ class IngestEmail:
         return IngestResult(Outcome.QUARANTINE, reason=reason)
 
     def _duplicate(self, receipt: Receipt, now: datetime, dup: DuplicateMessage) -> IngestResult:
+        same = (
+            "same Message-ID, sender and content" if dup.message_id else "same sender and content"
+        )
         record = MailRecord(
             mail_id=receipt.mail_id,
             outcome=Outcome.DUPLICATE,
             received_at=now,
             ticket_number=dup.ticket_number,
-            ack_reason=f"same Message-ID as a mail already on #{dup.ticket_number}",
+            ack_reason=f"{same} as a mail already on #{dup.ticket_number}",
         )
         self._store.save_record(record)
         log.info("duplicate delivery", extra={"ticket": dup.ticket_number, "mail": receipt.mail_id})
@@ -392,6 +446,23 @@ class IngestEmail:
             per_hour=self._ack_limits.max_per_sender_per_hour,
             per_day=self._ack_limits.max_per_sender_per_day,
         )
+
+
+def fingerprint_of(mail: ParsedEmail, sender: Address) -> Fingerprint:
+    return Fingerprint(
+        sender.email, content_hash(readable_text(mail), (a.data for a in mail.attachments))
+    )
+
+
+def _reused_id(record: MailRecord, dup: DuplicateMessage) -> MailRecord | None:
+    """The record to write again when `dup` is a different mail under the same Message-ID;
+    None when it is this very mail (or its sender and content within a day)."""
+    found = record.fingerprint
+    if found is None or found.reuses_message_id or not dup.message_id:
+        return None
+    if is_same_mail(found, dup.sender, dup.content_hash):
+        return None
+    return replace(record, fingerprint=replace(found, reuses_message_id=True))
 
 
 def _spam_or_virus(receipt: Receipt) -> str | None:
