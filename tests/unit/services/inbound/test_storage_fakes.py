@@ -1,4 +1,5 @@
-"""Duplicates on fakes: the same mail twice is one ticket; a different mail is never dropped."""
+"""Storage on fakes: the same mail twice is one ticket, a different mail is never dropped, and
+a mail too big for one item is cut to fit."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from tests.helpers import make_mail
 from tests.unit.services.inbound.conftest import Inbound
 
 REUSED = "<template-123@shop.example>"  # a Message-ID a careless mailer puts on every mail
+FIRST = "<first@customer.example>"  # the Message-ID of the mail that opened #1001
 
 
 def without_message_id(raw: bytes) -> bytes:
@@ -94,3 +96,18 @@ def test_two_different_mails_without_a_message_id_are_two_tickets(inbound: Inbou
     inbound.deliver(without_message_id(make_mail(body="One.\n")))
     second = inbound.deliver(without_message_id(make_mail(body="Two.\n")))
     assert second.outcome == Outcome.TICKET and second.ticket_number == 1002
+
+
+def test_a_reply_too_big_for_one_item_joins_its_ticket_cut_to_fit(inbound: Inbound) -> None:
+    inbound.existing_ticket()
+    inbound.tickets.item_budget = 20_000
+    cc = ", ".join(f"colleague{i}@customer.example" for i in range(800))
+    result = inbound.deliver(
+        make_mail(subject="Re: Invoice [#1001]", cc=cc, headers={"In-Reply-To": FIRST})
+    )
+
+    assert (result.outcome, result.ticket_number) == (Outcome.REPLY, 1001)
+    [message] = inbound.inbound_messages(1001)
+    assert len(message.cc) == 50 and message.meta["counts"]["cc"] == 800
+    assert inbound.tickets.message_excess(message) <= 0
+    assert "left_in_raw_mail" in inbound.event_kinds(1001)
