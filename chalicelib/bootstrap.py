@@ -47,6 +47,16 @@ class NullMetrics:
         return None
 
 
+def client_config(service: str) -> Any:
+    """SES gets no retries from botocore: a retried send after a read timeout mails the customer
+    twice. Our own code decides (chalicelib/adapters/aws/ses.py). The rest keep botocore's."""
+    from botocore.config import Config
+
+    if service == "sesv2":
+        return Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=20)
+    return Config(retries={"mode": "standard"}, connect_timeout=5, read_timeout=20)
+
+
 class Container:
     def __init__(
         self,
@@ -66,7 +76,10 @@ class Container:
             import boto3
 
             self._clients[name] = boto3.client(
-                name, region_name=self.settings.region, endpoint_url=self.settings.endpoint_url
+                name,
+                region_name=self.settings.region,
+                endpoint_url=self.settings.endpoint_url,
+                config=client_config(name),
             )
         return self._clients[name]
 

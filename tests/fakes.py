@@ -22,7 +22,8 @@ from chalicelib.domain.errors import (
     StorageError,
     VersionConflict,
 )
-from chalicelib.domain.mail.delivery import MailRecord, QuarantineEntry, RateLimit
+from chalicelib.domain.mail.delivery import AckState, MailRecord, QuarantineEntry, RateLimit
+from chalicelib.domain.mail.duplicates import DEDUPE_WINDOW
 from chalicelib.domain.mail.language import ModelGuess
 from chalicelib.domain.tickets.model import Event, Message, MessageKind, Ticket
 from chalicelib.services.ports import CALL_BUDGET, OutgoingMail, ThreadLookup
@@ -149,10 +150,13 @@ class InMemoryTickets:
         self.messages: dict[int, list[Message]] = {t.number: [] for t in tickets}
         self.records: dict[str, MailRecord] = {}
         self.message_ids: dict[str, int] = {}
+        self.fingerprints: dict[str, tuple[str, str]] = {}  # Message-ID → its sender and hash
+        self.dedupe: dict[tuple[str, str], tuple[int, datetime]] = {}  # → ticket, claimed until
         self.sent_to: dict[str, frozenset[str]] = {}  # our Message-IDs: to whom we sent them
         self.quarantined: dict[str, QuarantineEntry] = {}
         self.rates: dict[str, int] = {}
         self.written: list[Written] = []
+        self.item_budget: int | None = None
         self._next = next_number
         self._interfere: dict[int, list[Callable[[Ticket], Ticket]]] = {}
 
@@ -184,6 +188,12 @@ class InMemoryTickets:
             sent_to={m: self.sent_to[m] for m in by_id if m in self.sent_to},
         )
 
+    def message_excess(self, message: Message) -> int:
+        """Against `item_budget` when a test sets one: a message's repr stands in for its item."""
+        if self.item_budget is None:
+            return 0
+        return len(repr(message).encode()) - self.item_budget
+
     def list_quarantine(self, limit: int = 50) -> list[QuarantineEntry]:
         entries = sorted(self.quarantined.values(), key=lambda e: e.received_at, reverse=True)
         return entries[:limit]
@@ -211,7 +221,8 @@ class InMemoryTickets:
         self.records[record.mail_id] = record
         self.tickets[ticket.number] = ticket
         self.messages[ticket.number] = []
-        self._add(message, ())
+        self._claim(record, message)
+        self._add(message, (), own_id=_indexed(record))
         self.written.append(Written("create", ticket.number, list(events), message))
 
     def append_message(
@@ -229,7 +240,8 @@ class InMemoryTickets:
         if record is not None:
             self.records[record.mail_id] = record
         self.tickets[ticket.number] = ticket
-        self._add(message, index_ids)
+        self._claim(record, message)
+        self._add(message, index_ids, own_id=_indexed(record))
         self.written.append(
             Written("append", ticket.number, list(events), message, list(index_ids))
         )
@@ -251,8 +263,15 @@ class InMemoryTickets:
         self.records[record.mail_id] = record
         self._add(message, ids)
 
-    def save_record(self, record: MailRecord) -> None:
+    def save_record(self, record: MailRecord, events: Sequence[Event] = ()) -> None:
         self.records[record.mail_id] = record
+        if events and record.ticket_number is not None:
+            self.written.append(Written("record", record.ticket_number, list(events)))
+
+    def release_ack_claim(self, mail_id: str) -> None:
+        found = self.records.get(mail_id)
+        if found is not None and found.ack == AckState.CLAIMED:
+            self.records[mail_id] = replace(found, ack=AckState.FAILED)
 
     def quarantine(self, *, entry: QuarantineEntry, record: MailRecord) -> None:
         if record.mail_id in self.records:
@@ -278,8 +297,31 @@ class InMemoryTickets:
     def _check_new(self, record: MailRecord | None, message: Message) -> None:
         if record is not None and record.mail_id in self.records:
             raise AlreadyProcessed(self.records[record.mail_id])
-        if message.message_id and message.message_id in self.message_ids:
-            raise DuplicateMessage(message.message_id, self.message_ids[message.message_id])
+        found = record.fingerprint if record is not None else None
+        if message.message_id and not (found and found.reuses_message_id):
+            if message.message_id in self.message_ids:
+                sender, hashed = self.fingerprints.get(message.message_id, (None, None))
+                number = self.message_ids[message.message_id]
+                raise DuplicateMessage(
+                    message.message_id, number, sender=sender, content_hash=hashed
+                )
+        elif found is not None and record is not None:
+            claimed = self.dedupe.get((found.sender, found.content_hash))
+            if claimed is not None and claimed[1] > record.received_at:
+                raise DuplicateMessage(
+                    "", claimed[0], sender=found.sender, content_hash=found.content_hash
+                )
+
+    def _claim(self, record: MailRecord | None, message: Message) -> None:
+        """What the adapter's claim puts: the Message-ID's sender and hash, or a dedupe key."""
+        found = record.fingerprint if record is not None else None
+        if found is None or record is None:
+            return
+        if message.message_id and not found.reuses_message_id:
+            self.fingerprints[message.message_id] = (found.sender, found.content_hash)
+        else:
+            until = record.received_at + DEDUPE_WINDOW
+            self.dedupe[(found.sender, found.content_hash)] = (message.ticket_number, until)
 
     def _check_version(self, number: int, expected: int) -> None:
         current = self.tickets.get(number)
@@ -293,14 +335,20 @@ class InMemoryTickets:
         if current.version != expected:
             raise VersionConflict(f"ticket {number} is no longer version {expected}")
 
-    def _add(self, message: Message, ids: Iterable[str]) -> None:
+    def _add(self, message: Message, ids: Iterable[str], own_id: bool = True) -> None:
         """A message is stored under its id: writing it again replaces it, as a PutItem does."""
         thread = self.messages.setdefault(message.ticket_number, [])
         thread[:] = [m for m in thread if m.id != message.id] + [message]
-        for i in dict.fromkeys([*([message.message_id] if message.message_id else []), *ids]):
+        own = [message.message_id] if message.message_id and own_id else []
+        for i in dict.fromkeys([*own, *ids]):
             self.message_ids[i] = message.ticket_number
             if message.kind in (MessageKind.OUTBOUND, MessageKind.AUTO):
                 self.sent_to[i] = frozenset(a.lower() for a in (*message.to, *message.cc))
+
+
+def _indexed(record: MailRecord | None) -> bool:
+    """Whether the write indexes the message's own Message-ID (not when another mail has it)."""
+    return not (record is not None and record.fingerprint and record.fingerprint.reuses_message_id)
 
 
 def _held_to_their_ports() -> None:

@@ -5,7 +5,7 @@ HelpdeskError
  ├── Conflict            a stale version or a state that forbids the action
  │    ├── VersionConflict     a ticket changed since it was read (the unit of work retries)
  │    ├── AlreadyProcessed    this SES delivery was handled before (carries its record)
- │    ├── DuplicateMessage    this Message-ID is already on a ticket
+ │    ├── DuplicateMessage    this Message-ID (or this sender and content) is already stored
  │    ├── RateLimited         the sender had all the acknowledgements the limits allow
  │    ├── OptedOut            the customer asked for no more surveys
  │    └── AlreadyFired        this SLA schedule acted before (carries its mark)
@@ -13,8 +13,11 @@ HelpdeskError
  ├── Forbidden           the caller's role may not do this
  ├── Unauthorized        no credentials, or credentials we do not know
  ├── TooLarge            a request body over the limit
- └── StorageError        an AWS call failed (adapters raise it `from` the ClientError)
-     └── MailRejected    SES refused a message we tried to send
+ ├── StorageError        an AWS call failed and can be tried again (adapters raise it `from`
+ │    │                  the botocore error, ClientError or BotoCoreError alike)
+ │    └── MailRejected    SES refused a message we tried to send: trying again will not help
+ └── DeliveryUnknown     SES may have taken the mail (a timeout after the request left):
+                         treated as sent, never sent again, shown to the agent
 """
 
 from __future__ import annotations
@@ -59,6 +62,10 @@ class MailRejected(StorageError):
     pass
 
 
+class DeliveryUnknown(HelpdeskError):
+    """Not a StorageError on purpose: a caller that retries StorageError must not resend."""
+
+
 class TooLarge(HelpdeskError):
     pass
 
@@ -76,12 +83,24 @@ class AlreadyProcessed(Conflict):
 
 
 class DuplicateMessage(Conflict):
-    """Another delivery already stored this Message-ID (the same mail reached us twice)."""
+    """Another delivery already stored this Message-ID, or ("" as the id) a mail of the same
+    sender and content within a day. `sender` and `content_hash` are the stored mail's, when
+    known: the caller tells the same mail delivered twice from a different one reusing the id.
+    """
 
-    def __init__(self, message_id: str, ticket_number: int) -> None:
+    def __init__(
+        self,
+        message_id: str,
+        ticket_number: int,
+        *,
+        sender: str | None = None,
+        content_hash: str | None = None,
+    ) -> None:
         super().__init__(message_id)
         self.message_id = message_id
         self.ticket_number = ticket_number
+        self.sender = sender
+        self.content_hash = content_hash
 
 
 class RateLimited(Conflict):

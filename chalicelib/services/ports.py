@@ -163,6 +163,12 @@ class TicketStore(VersionedTickets, Protocol):
         """Tickets of these Message-IDs and these ticket numbers, in as few reads as possible."""
         ...
 
+    def message_excess(self, message: Message) -> int:
+        """Bytes by which this message is over what one stored item may hold; 0 or less fits.
+
+        Pure (no AWS call): the size of the item the message would be written as."""
+        ...
+
     def create_ticket(
         self,
         *,
@@ -179,7 +185,14 @@ class TicketStore(VersionedTickets, Protocol):
         """After a send: store the sent message, index its ids, update the delivery record."""
         ...
 
-    def save_record(self, record: MailRecord) -> None: ...
+    def save_record(self, record: MailRecord, events: Sequence[Event] = ()) -> None:
+        """The delivery record, and events for its ticket (what became of the acknowledgement)."""
+        ...
+
+    def release_ack_claim(self, mail_id: str) -> None:
+        """CLAIMED → FAILED if the record exists and still says CLAIMED: nothing was sent, and
+        the retry should send. A no-op when the record is missing or moved on."""
+        ...
 
     def quarantine(self, *, entry: QuarantineEntry, record: MailRecord) -> None:
         """One transaction. Raises AlreadyProcessed."""

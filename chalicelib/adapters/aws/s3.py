@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.domain.errors import NotFound, StorageError
 from chalicelib.domain.mail.parsed import ParsedAttachment
@@ -31,6 +31,8 @@ class S3RawMailStore:
             if e.response["Error"]["Code"] in ("NoSuchKey", "404"):
                 raise NotFound(f"s3://{self._bucket}/{key} does not exist") from e
             raise StorageError(f"reading s3://{self._bucket}/{key} failed: {e}") from e
+        except BotoCoreError as e:  # no connection, a timeout, a stream cut short
+            raise StorageError(f"reading s3://{self._bucket}/{key} failed: {e}") from e
 
     def put_attachment(self, mail_id: str, index: int, attachment: ParsedAttachment) -> str:
         key = f"{self._attachments}{mail_id}/{index:03d}/{attachment.filename}"
@@ -41,7 +43,7 @@ class S3RawMailStore:
                 Body=attachment.data,
                 ContentType=attachment.content_type,
             )
-        except ClientError as e:
+        except (BotoCoreError, ClientError) as e:
             raise StorageError(f"storing {key} failed: {e}") from e
         return key
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.domain.errors import StorageError
 
@@ -40,6 +40,8 @@ class EventBridgeScheduler:
             if e.response["Error"]["Code"] == "ConflictException":
                 return False
             raise StorageError(f"creating schedule {name} failed: {e}") from e
+        except BotoCoreError as e:  # a retry is safe: the name makes a second create a conflict
+            raise StorageError(f"creating schedule {name} failed: {e}") from e
         return True
 
     def delete(self, name: str) -> bool:
@@ -48,5 +50,7 @@ class EventBridgeScheduler:
         except ClientError as e:
             if e.response["Error"]["Code"] == "ResourceNotFoundException":
                 return False
+            raise StorageError(f"deleting schedule {name} failed: {e}") from e
+        except BotoCoreError as e:
             raise StorageError(f"deleting schedule {name} failed: {e}") from e
         return True

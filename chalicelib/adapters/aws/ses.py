@@ -9,9 +9,15 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ParamValidationError,
+)
 
-from chalicelib.domain.errors import MailRejected, StorageError
+from chalicelib.domain.errors import DeliveryUnknown, MailRejected, StorageError
 from chalicelib.domain.mail.addresses import header_safe, is_valid
 from chalicelib.domain.mail.parsed import Address
 from chalicelib.services.ports import Clock, OutgoingMail
@@ -24,6 +30,10 @@ _REJECTIONS = (
     "SendingPausedException",
     "BadRequestException",
 )
+# Raised before a byte left this machine: SES cannot have the mail, so sending again is safe.
+# Any other BotoCoreError (a read timeout, a connection closed mid-answer) may follow SES
+# accepting it: the mail is treated as possibly sent, never sent again.
+_NOT_SENT = (EndpointConnectionError, NoCredentialsError, ParamValidationError)
 
 
 def build_mime(mail: OutgoingMail, clock: Clock) -> EmailMessage:
@@ -76,8 +86,13 @@ class SesMailer:
             kwargs["ConfigurationSetName"] = self._configuration_set
         try:
             return str(self._ses.send_email(**kwargs)["MessageId"])
-        except ClientError as e:
+        except ClientError as e:  # SES answered: it did not take the mail
             code = e.response["Error"]["Code"]
             if code in _REJECTIONS:
-                raise MailRejected(f"SES refused the mail: {code}") from e
+                message = e.response["Error"].get("Message", "")
+                raise MailRejected(f"SES refused the mail: {code} {message}".strip()) from e
             raise StorageError(f"SES send failed: {code}") from e
+        except _NOT_SENT as e:
+            raise StorageError(f"SES not reached: {e}") from e
+        except BotoCoreError as e:
+            raise DeliveryUnknown(f"SES may have sent the mail: {e}") from e

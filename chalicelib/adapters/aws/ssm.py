@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.domain.errors import StorageError
 
@@ -21,7 +21,7 @@ class SsmSecret:
         if self._value is None:
             try:
                 response = self._ssm.get_parameter(Name=self._name, WithDecryption=True)
-            except ClientError as e:
+            except (BotoCoreError, ClientError) as e:
                 raise StorageError(f"reading SSM parameter {self._name} failed: {e}") from e
             self._value = str(response["Parameter"]["Value"]).encode("utf-8")
         return self._value

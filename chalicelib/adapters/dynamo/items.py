@@ -6,6 +6,7 @@ TICKET#<n> / MSG#<id>            a message of its thread (inbound, outbound, not
 TICKET#<n> / EVT#<at>#<k>        one entry of its event log
 MSGID#<message-id> / MSGID       threading index: a Message-ID we saw or sent → ticket
 MAIL#<ses message id> / MAIL     what became of one SES delivery (idempotency)
+DEDUPE#<sender>#<hash> / DEDUPE  a mail claimed by sender and content, not Message-ID (TTL 24 h)
 REPLYKEY#<digest> / REPLYKEY     an agent's reply Idempotency-Key and how far it got (TTL)
 QUARANTINE / <at>#<mail id>      held mail with its reason
 RATE#<address> / <yyyy-mm-dd>    acknowledgements sent to one address per hour and day (TTL)
@@ -32,6 +33,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.mail.delivery import AckState, MailRecord, Outcome, QuarantineEntry
+from chalicelib.domain.mail.duplicates import DEDUPE_WINDOW, Fingerprint
 from chalicelib.domain.tickets.model import (
     WAITING_ON_AGENT,
     AttachmentRef,
@@ -67,6 +69,19 @@ def msgid_key(message_id: str) -> Item:
 
 def mail_key(mail_id: str) -> Item:
     return {"PK": f"MAIL#{mail_id}", "SK": "MAIL"}
+
+
+def dedupe_item(found: Fingerprint, ticket: int, mail_id: str, at: datetime) -> Item:
+    return {
+        "PK": f"DEDUPE#{found.sender}#{found.content_hash}",
+        "SK": "DEDUPE",
+        "type": "dedupe",
+        "ticket": ticket,
+        "mail": mail_id,
+        "sender": found.sender,
+        "content_hash": found.content_hash,
+        "expires": int((at + DEDUPE_WINDOW).timestamp()),
+    }
 
 
 def group_of(status: Status) -> str:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.adapters.dynamo import items
 from chalicelib.adapters.dynamo.table import DynamoTable, from_attr, to_attr
@@ -105,4 +105,6 @@ class DynamoReplyClaims(DynamoTable):
             if e.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise StorageError(f"DynamoDB put_item failed: {e}") from e
             return from_attr(e.response.get("Item") or {})
+        except BotoCoreError as e:
+            raise StorageError(f"DynamoDB put_item failed: {e}") from e
         return None

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.domain.errors import StorageError
 
@@ -96,6 +96,8 @@ class DynamoTable:
                 if cancelled.failed:
                     return cancelled
             raise StorageError(f"DynamoDB transaction failed: {e}") from e
+        except BotoCoreError as e:  # it may have committed: every writer's conditions tell
+            raise StorageError(f"DynamoDB transaction failed: {e}") from e
         return None
 
     def get(self, key: Item, *, consistent: bool = False) -> Item | None:
@@ -103,6 +105,27 @@ class DynamoTable:
             "get_item", TableName=self._table, Key=to_attr(key), ConsistentRead=consistent
         )
         return from_attr(response["Item"]) if "Item" in response else None
+
+    def update_if(
+        self, key: Item, update: str, condition: str, *, names: dict[str, str], values: Item
+    ) -> bool:
+        """An UpdateItem that only lands where `condition` holds; False when it did not."""
+        try:
+            self._db.update_item(
+                TableName=self._table,
+                Key=to_attr(key),
+                UpdateExpression=update,
+                ConditionExpression=condition,
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=to_attr(values),
+            )
+        except ClientError as e:
+            if e.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise StorageError(f"DynamoDB update_item failed: {e}") from e
+        except BotoCoreError as e:
+            raise StorageError(f"DynamoDB update_item failed: {e}") from e
+        return True
 
     def put_item(self, item: Item) -> None:
         self.call("put_item", TableName=self._table, Item=to_attr(item))
@@ -160,5 +183,5 @@ class DynamoTable:
     def call(self, operation: str, **kwargs: Any) -> Any:
         try:
             return getattr(self._db, operation)(**kwargs)
-        except ClientError as e:
+        except (BotoCoreError, ClientError) as e:
             raise StorageError(f"DynamoDB {operation} failed: {e}") from e

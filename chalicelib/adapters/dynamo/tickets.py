@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib.adapters.dynamo import items
+from chalicelib.adapters.dynamo.sizes import ITEM_BUDGET, item_size
 from chalicelib.adapters.dynamo.table import Cancelled, DynamoTable, from_attr, to_attr
 from chalicelib.domain.errors import (
     AlreadyProcessed,
@@ -16,7 +17,7 @@ from chalicelib.domain.errors import (
     StorageError,
     VersionConflict,
 )
-from chalicelib.domain.mail.delivery import MailRecord, QuarantineEntry, Quota, RateLimit
+from chalicelib.domain.mail.delivery import AckState, MailRecord, QuarantineEntry, Quota, RateLimit
 from chalicelib.domain.tickets.model import Event, Message, MessageKind, Ticket
 from chalicelib.services.ports import ThreadLookup
 
@@ -56,6 +57,9 @@ class DynamoTicketStore(DynamoTable):
             tickets |= {t.number: t for t in map(items.ticket_from_item, more)}
         return ThreadLookup(by_message_id=by_id, tickets=tickets, sent_to=sent_to)
 
+    def message_excess(self, message: Message) -> int:
+        return item_size(items.message_to_item(message)) - ITEM_BUDGET
+
     def list_quarantine(self, limit: int = 50) -> list[QuarantineEntry]:
         found, _ = self.query(
             KeyConditionExpression="PK = :pk",
@@ -94,10 +98,11 @@ class DynamoTicketStore(DynamoTable):
             self.put(items.message_to_item(message)),
             *(self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
         ]
-        msgid_at = None
-        if message.message_id:
-            msgid_at = len(ops)
-            ops.append(self.put_new(self._msgid_item(message.message_id, message), return_old=True))
+        claim_at = None
+        claim = self._claim(message, record)
+        if claim is not None:
+            claim_at = len(ops)
+            ops.append(claim)
         quotas = {}  # the position of each quota's counter in the transaction
         for quota in rate_limit.quotas if rate_limit else ():
             quotas[len(ops)] = quota.key
@@ -105,7 +110,7 @@ class DynamoTicketStore(DynamoTable):
         cancelled = self.transact(ops)
         if cancelled is None:
             return
-        self._raise_for(cancelled, msgid_at)
+        self._raise_for(cancelled, claim_at)
         full = [key for at, key in quotas.items() if at in cancelled.failed]
         if full:
             raise RateLimited(full[0])
@@ -128,17 +133,18 @@ class DynamoTicketStore(DynamoTable):
         ops.append(self.put_versioned(items.ticket_to_item(ticket), expected_version))
         ops.append(self.put(items.message_to_item(message)))
         ops += [self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)]
-        msgid_at = None
-        if message.message_id:
-            msgid_at = len(ops)
-            ops.append(self.put_new(self._msgid_item(message.message_id, message), return_old=True))
+        claim_at = None
+        claim = self._claim(message, record)
+        if claim is not None:
+            claim_at = len(ops)
+            ops.append(claim)
         ops += [
             self.put(self._msgid_item(i, message)) for i in index_ids if i != message.message_id
         ]
         cancelled = self.transact(ops)
         if cancelled is None:
             return
-        self._raise_for(cancelled, msgid_at)
+        self._raise_for(cancelled, claim_at)
         if ticket_at in cancelled.failed:
             raise VersionConflict(f"ticket {ticket.number} is no longer version {expected_version}")
         raise StorageError(f"message not added to {ticket.number}: {cancelled.failed}")
@@ -162,8 +168,22 @@ class DynamoTicketStore(DynamoTable):
         puts += [self._msgid_item(i, message) for i in dict.fromkeys(ids)]
         self.batch_put(puts)
 
-    def save_record(self, record: MailRecord) -> None:
-        self.put_item(items.record_to_item(record))
+    def save_record(self, record: MailRecord, events: Sequence[Event] = ()) -> None:
+        if not events or record.ticket_number is None:
+            self.put_item(items.record_to_item(record))
+            return
+        number = record.ticket_number
+        puts = [items.event_to_item(number, e, i) for i, e in enumerate(events)]
+        self.batch_put([items.record_to_item(record), *puts])
+
+    def release_ack_claim(self, mail_id: str) -> None:
+        self.update_if(
+            items.mail_key(mail_id),
+            "SET #a = :failed",
+            "#a = :claimed",
+            names={"#a": "ack"},
+            values={":failed": AckState.FAILED.value, ":claimed": AckState.CLAIMED.value},
+        )
 
     def quarantine(self, *, entry: QuarantineEntry, record: MailRecord) -> None:
         cancelled = self.transact(
@@ -178,6 +198,28 @@ class DynamoTicketStore(DynamoTable):
 
     # -- helpers ----------------------------------------------------------------------------
 
+    def _claim(self, message: Message, record: MailRecord | None) -> dict[str, Any] | None:
+        """The put that makes a mail's write its first: its Message-ID, unless an earlier,
+        different mail holds it; else (and for mail without one) its sender and content."""
+        found = record.fingerprint if record is not None else None
+        if message.message_id and not (found and found.reuses_message_id):
+            item = self._msgid_item(message.message_id, message)
+            if found is not None:
+                item |= {"sender": found.sender, "content_hash": found.content_hash}
+            return self.put_new(item, return_old=True)
+        if found is None or record is None:
+            return None
+        at = record.received_at
+        put = self.put(items.dedupe_item(found, message.ticket_number, record.mail_id, at))
+        put["Put"] |= {
+            # TTL deletes late (within days): an expired claim is as good as none
+            "ConditionExpression": "attribute_not_exists(PK) OR #e < :now",
+            "ExpressionAttributeNames": {"#e": "expires"},
+            "ExpressionAttributeValues": to_attr({":now": int(at.timestamp())}),
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        return put
+
     def _msgid_item(self, message_id: str, message: Message) -> items.Item:
         item: items.Item = {
             **items.msgid_key(message_id),
@@ -190,12 +232,17 @@ class DynamoTicketStore(DynamoTable):
             item["sent_to"] = sorted({a.lower() for a in (*message.to, *message.cc)})[:50]
         return item
 
-    def _raise_for(self, cancelled: Cancelled, msgid_at: int | None) -> None:
+    def _raise_for(self, cancelled: Cancelled, claim_at: int | None) -> None:
         if 0 in cancelled.failed and cancelled.failed[0].get("type") == "mail":
             raise AlreadyProcessed(items.record_from_item(cancelled.failed[0]))
-        if msgid_at is not None and msgid_at in cancelled.failed:
-            old = cancelled.failed[msgid_at]
-            raise DuplicateMessage(old["PK"].split("#", 1)[1], int(old["ticket"]))
+        if claim_at is not None and claim_at in cancelled.failed:
+            old = cancelled.failed[claim_at]
+            raise DuplicateMessage(
+                old["PK"].split("#", 1)[1] if old.get("type") == "msgid" else "",
+                int(old["ticket"]),
+                sender=old.get("sender"),
+                content_hash=old.get("content_hash"),
+            )
 
     def _rate_update(self, limit: Quota, record: MailRecord) -> dict[str, Any]:
         at = record.received_at

@@ -11,7 +11,7 @@ from chalicelib.domain.errors import InvalidInput, TooLarge
 from chalicelib.domain.mail.addresses import is_valid, normalise
 from chalicelib.domain.mail.language import text_direction
 from chalicelib.domain.tickets.changes import REPLY_STATUSES, ensure_repliable, parse_status
-from chalicelib.domain.tickets.model import Status, Ticket
+from chalicelib.domain.tickets.model import TICKET_CC_LIMIT, Status, Ticket, merge_cc
 from chalicelib.domain.tickets.routing import Routing
 
 MAX_BODY_BYTES = 64 * 1024  # with its HTML twin, well inside DynamoDB's 400 KB item
@@ -68,7 +68,10 @@ def _cc(values: Sequence[str], ticket: Ticket, routing: Routing) -> tuple[str, .
             raise InvalidInput("cc", f"{address} is one of the helpdesk's own addresses")
         addresses.append(address)
     known = {ticket.requester.email, ticket.reply_to}
-    return tuple(a for a in dict.fromkeys(addresses) if a not in known)
+    added = tuple(a for a in dict.fromkeys(addresses) if a not in known)
+    if len(merge_cc(ticket.cc, added)) < len({*ticket.cc, *added}):
+        raise InvalidInput("cc", f"a ticket copies at most {TICKET_CC_LIMIT} addresses")
+    return added
 
 
 def _body(text: str) -> str:

@@ -8,12 +8,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from chalicelib.domain.mail.duplicates import Fingerprint
+
 
 class AckState(StrEnum):
     NOT_WANTED = "not_wanted"
     CLAIMED = "claimed"
     SENT = "sent"
-    FAILED = "failed"
+    FAILED = "failed"  # SES answered with an error: the retry sends it
+    REFUSED = "refused"  # SES refused it for good (suppressed address, rejected content)
+    UNKNOWN = "unknown"  # SES may have taken it: never sent again
 
 
 class Outcome(StrEnum):
@@ -36,6 +40,8 @@ class MailRecord:
     ack_claimed_at: datetime | None = None
     ack_provider_id: str | None = None
     quarantine_reason: str = ""
+    # How the mail is claimed once: by its Message-ID, or its sender and content (not stored).
+    fingerprint: Fingerprint | None = None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from chalicelib.domain.mail.addresses import normalise
 from chalicelib.domain.mail.delivery import Quota, RateLimit
 
+UNVERIFIED = "unverified:"  # the key prefix of quotas for mail whose sender is not proven
 DOMAIN_FACTOR = 10  # the domain's default quota, in multiples of one address's
 # Free mail: a domain shared by millions who have nothing to do with each other. Counting them
 # as one sender would leave every Gmail customer without an answer after the 30th.
@@ -85,11 +86,17 @@ def acknowledgement_limit(
     domain_per_hour: int,
     domain_per_day: int,
     exempt_domains: Iterable[str],
+    proven: bool = True,
 ) -> RateLimit:
-    """One quota for the address; a second for its domain unless that domain is exempt."""
+    """One quota for the address; a second for its domain unless that domain is exempt.
+
+    Mail whose sender is not authenticated counts apart (`unverified:` keys): anyone can write
+    From: a customer's address, and must not use up the acknowledgements the customer gets.
+    """
     sender = counted_address(address)
-    quotas = [Quota(sender, per_hour, per_day)]
+    tier = "" if proven else UNVERIFIED
+    quotas = [Quota(f"{tier}{sender}", per_hour, per_day)]
     domain = sender.rpartition("@")[2]
     if domain and not is_exempt(domain, exempt_domains):
-        quotas.append(Quota(f"@{domain}", domain_per_hour, domain_per_day))
+        quotas.append(Quota(f"{tier}@{domain}", domain_per_hour, domain_per_day))
     return RateLimit(sender, tuple(quotas))

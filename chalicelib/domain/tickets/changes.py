@@ -7,7 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.errors import Conflict, InvalidInput
-from chalicelib.domain.tickets.model import WAITING_ON_AGENT, Event, Priority, Status, Ticket
+from chalicelib.domain.tickets.model import (
+    WAITING_ON_AGENT,
+    Event,
+    Priority,
+    Status,
+    Ticket,
+    merge_cc,
+)
 
 SETTABLE_STATUSES = (Status.OPEN, Status.PENDING, Status.SOLVED, Status.CLOSED)
 REPLY_STATUSES = (Status.PENDING, Status.OPEN, Status.SOLVED)
@@ -178,7 +185,7 @@ def after_agent_reply(
     """An agent answered: first response recorded, the customer no longer waits on us."""
     target = ticket.status if ticket.status == Status.CLOSED else status
     updated, events = with_status(ticket, target, at, actor)
-    merged_cc = tuple(dict.fromkeys((*ticket.cc, *cc)))
+    merged_cc = merge_cc(ticket.cc, cc)
     if merged_cc != ticket.cc:
         events.append(Event(at, "cc_changed", actor, {"cc": list(merged_cc)}))
     updated = replace(

@@ -36,6 +36,8 @@ class MessageKind(StrEnum):
 
 WAITING_ON_AGENT = frozenset({Status.NEW, Status.OPEN})
 THREAD_REFERENCES_KEPT = 20
+# SES sends to at most 50 recipients; the ticket item, rewritten on every reply, stays bounded.
+TICKET_CC_LIMIT = 40
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,11 @@ class Ticket:
         return ids
 
 
+def merge_cc(current: tuple[str, ...], added: tuple[str, ...]) -> tuple[str, ...]:
+    """The ticket's cc list with `added` after it, without repeats, at most TICKET_CC_LIMIT."""
+    return tuple(dict.fromkeys((*current, *added)))[: max(TICKET_CC_LIMIT, len(current))]
+
+
 def on_customer_reply(
     ticket: Ticket, *, at: datetime, message_id: str | None, cc: tuple[str, ...]
 ) -> tuple[Ticket, list[Event]]:
@@ -157,7 +164,7 @@ def on_customer_reply(
         events.append(
             Event(at, "status_changed", "customer", {"from": ticket.status, "to": status})
         )
-    merged_cc = tuple(dict.fromkeys((*ticket.cc, *cc)))
+    merged_cc = merge_cc(ticket.cc, cc)
     if merged_cc != ticket.cc:
         events.append(Event(at, "cc_changed", "customer", {"cc": list(merged_cc)}))
     updated = replace(

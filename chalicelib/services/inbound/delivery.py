@@ -1,10 +1,17 @@
-"""The acknowledgement's delivery: claimed in the ticket's transaction, sent once, recorded.
+"""The acknowledgement's delivery: claimed in the ticket's transaction, sent at most once.
 
 SES may deliver a mail twice, and the function may die half-way. The claim written with the
-ticket says an acknowledgement is owed; a send failure marks it FAILED so the retry sends it;
-a successful send is recorded (SENT) before anything else can fail, so the retry completes the
-record instead of sending again. Only a function killed between SES accepting the mail and that
-record leaves a CLAIMED state behind: after ACK_CLAIM_STALE_SECONDS the retry sends again.
+ticket says an acknowledgement is owed. What the send did is recorded before anything else
+can fail, on the record the retry reads:
+- SES answered with an error (nothing went out): FAILED, and the retry sends it;
+- SES refused it for good (a suppressed address, too many recipients): REFUSED, never retried;
+  the ticket says "acknowledgement not delivered" and its SLA goes on as for any ticket;
+- the outcome is unknown (a timeout after the request left): UNKNOWN, never sent again, and
+  the ticket says so;
+- SES took it: SENT, and the retry only completes the record.
+A claim still CLAIMED on a retry means a function died between the claim and that record: the
+mail may have gone, so after ACK_CLAIM_STALE_SECONDS it becomes UNKNOWN, not a second mail.
+A failure before the send releases the claim (FAILED), so the retry does send.
 """
 
 from __future__ import annotations
@@ -13,10 +20,10 @@ import logging
 from dataclasses import replace
 from datetime import datetime
 
-from chalicelib.domain.errors import StorageError
+from chalicelib.domain.errors import DeliveryUnknown, MailRejected, StorageError
 from chalicelib.domain.mail import threads
 from chalicelib.domain.mail.delivery import AckState, MailRecord
-from chalicelib.domain.tickets.model import Message, Ticket
+from chalicelib.domain.tickets.model import Event, Message, Ticket
 from chalicelib.services.inbound.acknowledgement import Acknowledgement, Acknowledger
 from chalicelib.services.ports import Mailer, Metrics, TicketStore
 
@@ -47,6 +54,12 @@ class AckDelivery:
         ack = self._ack.compose(ticket=ticket, inbound=inbound, from_address=address, now=now)
         try:
             provider_id = self._mailer.send(ack.mail)
+        except MailRejected as e:
+            self._undelivered(record, AckState.REFUSED, str(e), now)
+            return False
+        except DeliveryUnknown as e:
+            self._undelivered(record, AckState.UNKNOWN, str(e), now)
+            return False
         except StorageError:
             self._store.save_record(replace(record, ack=AckState.FAILED))
             raise
@@ -69,11 +82,35 @@ class AckDelivery:
             ack = self._ack.compose(ticket=ticket, inbound=inbound, from_address=address, now=now)
             self._record(record, ack)
             return False
-        if not unfinished(record, now):
-            return False
-        claimed = replace(record, ack=AckState.CLAIMED, ack_claimed_at=now)
-        self._store.save_record(claimed)
-        return self.send(claimed, ticket, inbound, address, now)
+        if record.ack == AckState.FAILED:
+            claimed = replace(record, ack=AckState.CLAIMED, ack_claimed_at=now)
+            self._store.save_record(claimed)
+            return self.send(claimed, ticket, inbound, address, now)
+        if stale_claim(record, now):
+            why = "the function died while sending; the mail may have gone out"
+            self._undelivered(record, AckState.UNKNOWN, why, now)
+        return False
+
+    def release(self, record: MailRecord) -> None:
+        """Something failed before the send: the claim goes back, so the retry sends."""
+        if record.ack != AckState.CLAIMED:
+            return
+        try:
+            self._store.release_ack_claim(record.mail_id)
+        except StorageError:  # it goes stale, and then counts as possibly sent: never twice
+            log.exception("acknowledgement claim not released", extra={"mail": record.mail_id})
+
+    def _undelivered(self, record: MailRecord, state: AckState, why: str, now: datetime) -> None:
+        """The ticket says what became of its acknowledgement; its SLA goes on regardless."""
+        kind = (
+            "acknowledgement_not_delivered"
+            if state is AckState.REFUSED
+            else "acknowledgement_delivery_unknown"
+        )
+        event = Event(now, kind, "system", {"reason": why[:500]})
+        self._store.save_record(replace(record, ack=state, ack_reason=why[:500]), [event])
+        self._metrics.count("AcknowledgementsUndelivered", reason=state.value)
+        log.warning("acknowledgement %s", state.value, extra={"mail": record.mail_id, "why": why})
 
     def _record(self, sent: MailRecord, ack: Acknowledgement) -> None:
         provider_id = sent.ack_provider_id or ""
@@ -83,9 +120,7 @@ class AckDelivery:
         self._store.record_sent(record=sent, message=message, ids=ids)
 
 
-def unfinished(record: MailRecord, now: datetime) -> bool:
-    if record.ack == AckState.FAILED:
-        return True
+def stale_claim(record: MailRecord, now: datetime) -> bool:
     if record.ack != AckState.CLAIMED or record.ack_claimed_at is None:
         return False
     return (now - record.ack_claimed_at).total_seconds() > ACK_CLAIM_STALE_SECONDS

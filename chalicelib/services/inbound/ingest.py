@@ -28,9 +28,16 @@ from chalicelib.domain.mail.delivery import (
     QuarantineEntry,
     RateLimit,
 )
+from chalicelib.domain.mail.duplicates import (
+    Fingerprint,
+    content_hash,
+    flag_reused_id,
+    is_same_mail,
+)
 from chalicelib.domain.mail.loops import AutoMail, classify
 from chalicelib.domain.mail.parsed import Address, ParsedEmail, Receipt
 from chalicelib.domain.mail.ratelimits import acknowledgement_limit
+from chalicelib.domain.tickets.fitting import fit, left_in_raw_mail
 from chalicelib.domain.tickets.model import (
     AttachmentRef,
     Event,
@@ -41,7 +48,11 @@ from chalicelib.domain.tickets.model import (
 )
 from chalicelib.services.inbound.acknowledgement import UNAUTHENTICATED
 from chalicelib.services.inbound.delivery import AckDelivery
-from chalicelib.services.inbound.messages import inbound_message, store_attachments
+from chalicelib.services.inbound.messages import (
+    inbound_message,
+    readable_text,
+    store_attachments,
+)
 from chalicelib.services.inbound.opening import TicketOpener, admit, creation_events, sender_of
 from chalicelib.services.ports import Clock, Metrics, RawMailStore, SlaPlanner, TicketStore
 from chalicelib.services.unit_of_work import Change, Sync, TicketUnit
@@ -160,7 +171,7 @@ class IngestEmail:
             if attachments is None
             else attachments
         )
-        return inbound_message(
+        message = inbound_message(
             mail,
             ticket_number=number,
             author=author,
@@ -174,6 +185,7 @@ class IngestEmail:
                 *(() if proven else (UNAUTHENTICATED,)),
             ),
         )
+        return fit(message, self._store.message_excess)  # an item over 400 KB fails every retry
 
     # -- new ticket -------------------------------------------------------------------------
 
@@ -196,6 +208,7 @@ class IngestEmail:
         admitted = self._opener.admit(mail, sender, proof, self._limits.max_cc_from_mail, now)
         ticket = self._opener.open(number, mail, message, sender, route, now, admitted)
         events = [*creation_events(ticket, route, receipt, decision, auto, now), *admitted.events]
+        events += left_in_raw_mail(message)
         wants_ack = auto is None
         record = MailRecord(
             mail_id=receipt.mail_id,
@@ -205,10 +218,14 @@ class IngestEmail:
             ack=AckState.CLAIMED if wants_ack else AckState.NOT_WANTED,
             ack_reason="" if wants_ack else str(auto.kind if auto else ""),
             ack_claimed_at=now if wants_ack else None,
+            fingerprint=fingerprint_of(mail, sender),
         )
-        limit = self._rate_limit(sender) if wants_ack else None
+        limit = self._rate_limit(sender, proof.proven) if wants_ack else None
         try:
             self._store_new(ticket, message, events, record, limit)
+        except StorageError:  # it may have committed: the retry must still send
+            self._acks.release(record)
+            raise
         except RateLimited as full:
             record = replace(
                 record, ack=AckState.NOT_WANTED, ack_reason="rate_limited", ack_claimed_at=None
@@ -223,12 +240,16 @@ class IngestEmail:
             "ticket created",
             extra={"ticket": number, "queue": ticket.queue, "mail": receipt.mail_id},
         )
+        try:  # the deadlines first: no trouble with the acknowledgement may leave them unset
+            self._sla.sync_schedules(None, ticket)
+        except StorageError:
+            self._acks.release(record)
+            raise
         acknowledged = False
         if record.ack == AckState.CLAIMED:
             acknowledged = self._acks.send(record, ticket, message, route.address, now)
         else:
             self._metrics.count("AcknowledgementsSuppressed", reason=record.ack_reason)
-        self._sla.sync_schedules(None, ticket)
         return IngestResult(Outcome.TICKET, ticket.number, acknowledged, record.ack_reason)
 
     def _store_new(
@@ -239,9 +260,24 @@ class IngestEmail:
         record: MailRecord,
         limit: RateLimit | None,
     ) -> None:
-        self._store.create_ticket(
-            ticket=ticket, message=message, events=events, record=record, rate_limit=limit
-        )
+        """Raises DuplicateMessage only for the same mail: a different one that reuses an
+        earlier Message-ID is stored, flagged, and claimed by its sender and content instead."""
+        try:
+            self._store.create_ticket(
+                ticket=ticket, message=message, events=events, record=record, rate_limit=limit
+            )
+        except DuplicateMessage as dup:
+            reused = _reused_id(record, dup)
+            if reused is None:
+                raise
+            flagged, note = flag_reused_id(message, dup.ticket_number, record.received_at)
+            self._store.create_ticket(
+                ticket=ticket,
+                message=flagged,
+                events=[*events, note],
+                record=reused,
+                rate_limit=limit,
+            )
 
     # -- reply on a ticket ------------------------------------------------------------------
 
@@ -262,8 +298,10 @@ class IngestEmail:
             received_at=now,
             ticket_number=ticket.number,
             ack_reason="reply on an existing ticket",
+            fingerprint=fingerprint_of(mail, sender),
         )
         author = Party(sender.email, sender.name)
+        earlier: list[DuplicateMessage] = []  # a different mail holding this Message-ID
 
         def decide(current: Ticket, at: datetime) -> Change:
             message = self._inbound(
@@ -277,15 +315,38 @@ class IngestEmail:
                 proven=proof.proven,
             )
             updated, events = self._after_reply(current, mail, at, auto, proof)
+            events += left_in_raw_mail(message)
+            if earlier:
+                message, note = flag_reused_id(message, earlier[0].ticket_number, at)
+                events.append(note)
             return Change(updated, events, message, record=record)
 
         try:
-            self._unit.change(ticket, decide, at=now)
+            self._append_reply(ticket, decide, now, record, earlier)
         except DuplicateMessage as dup:
             return self._duplicate(receipt, now, dup)
         self._metrics.count("RepliesThreaded")
         log.info("reply threaded", extra={"ticket": ticket.number, "mail": receipt.mail_id})
         return IngestResult(Outcome.REPLY, ticket.number)
+
+    def _append_reply(
+        self,
+        ticket: Ticket,
+        decide: Callable[[Ticket, datetime], Change],
+        now: datetime,
+        record: MailRecord,
+        earlier: list[DuplicateMessage],
+    ) -> None:
+        """As _store_new: only the same mail is a DuplicateMessage; a different one reusing
+        an earlier Message-ID is written again, flagged (`earlier` tells `decide`)."""
+        try:
+            self._unit.change(ticket, decide, at=now)
+        except DuplicateMessage as dup:
+            reused = _reused_id(record, dup)
+            if reused is None:
+                raise
+            earlier.append(dup)
+            self._unit.change(ticket, lambda t, at: replace(decide(t, at), record=reused), at=now)
 
     def _after_reply(
         self,
@@ -346,12 +407,15 @@ class IngestEmail:
         return IngestResult(Outcome.QUARANTINE, reason=reason)
 
     def _duplicate(self, receipt: Receipt, now: datetime, dup: DuplicateMessage) -> IngestResult:
+        same = (
+            "same Message-ID, sender and content" if dup.message_id else "same sender and content"
+        )
         record = MailRecord(
             mail_id=receipt.mail_id,
             outcome=Outcome.DUPLICATE,
             received_at=now,
             ticket_number=dup.ticket_number,
-            ack_reason=f"same Message-ID as a mail already on #{dup.ticket_number}",
+            ack_reason=f"{same} as a mail already on #{dup.ticket_number}",
         )
         self._store.save_record(record)
         log.info("duplicate delivery", extra={"ticket": dup.ticket_number, "mail": receipt.mail_id})
@@ -380,12 +444,13 @@ class IngestEmail:
                 proven=_proven(receipt, mail),
             )
             address = self._opener.route(receipt, mail).address
+            self._sla.sync_schedules(None, ticket)
             sent_now = self._acks.finish(record, ticket, inbound, address, now)
-            done = replace(done, acknowledged=sent_now)
+            return replace(done, acknowledged=sent_now)
         self._sla.sync_schedules(None, ticket)
         return done
 
-    def _rate_limit(self, sender: Address) -> RateLimit:
+    def _rate_limit(self, sender: Address, proven: bool) -> RateLimit:
         limits = self._ack_limits
         # our own domain's people (an internal desk) are never one sender either
         own_domains = {address.rpartition("@")[2] for address in self._own}
@@ -396,12 +461,30 @@ class IngestEmail:
             domain_per_hour=limits.max_per_domain_per_hour,
             domain_per_day=limits.max_per_domain_per_day,
             exempt_domains=limits.domain_limit_exempt | own_domains,
+            proven=proven,
         )
 
 
 def _proven(receipt: Receipt, mail: ParsedEmail) -> bool:
     sender = sender_of(mail, receipt)
     return sender is not None and authenticate(receipt, sender.email, mail.dkim_domains).proven
+
+
+def fingerprint_of(mail: ParsedEmail, sender: Address) -> Fingerprint:
+    return Fingerprint(
+        sender.email, content_hash(readable_text(mail), (a.data for a in mail.attachments))
+    )
+
+
+def _reused_id(record: MailRecord, dup: DuplicateMessage) -> MailRecord | None:
+    """The record to write again when `dup` is a different mail under the same Message-ID;
+    None when it is this very mail (or its sender and content within a day)."""
+    found = record.fingerprint
+    if found is None or found.reuses_message_id or not dup.message_id:
+        return None
+    if is_same_mail(found, dup.sender, dup.content_hash):
+        return None
+    return replace(record, fingerprint=replace(found, reuses_message_id=True))
 
 
 def _spam_or_virus(receipt: Receipt) -> str | None:

@@ -13,6 +13,7 @@ from chalicelib.domain.mail import threads
 from chalicelib.domain.mail.authentication import authenticate
 from chalicelib.domain.mail.delivery import HeldMail, HeldStatus, MailRecord, Outcome
 from chalicelib.domain.mail.parsed import Address, ParsedEmail, Receipt
+from chalicelib.domain.tickets.fitting import fit, left_in_raw_mail
 from chalicelib.domain.tickets.model import Event, Party, Ticket, on_customer_reply
 from chalicelib.services.inbound.ingest import IngestResult
 from chalicelib.services.inbound.messages import inbound_message, store_attachments
@@ -68,6 +69,7 @@ class QuarantineRelease:
             attachments=store_attachments(self._raw, mail_id, mail, self._limits),
             limits=self._limits,
         )
+        message = fit(message, self._store.message_excess)
         proof = authenticate(
             receipt, sender.email, mail.dkim_domains
         )  # a release vouches for no one
@@ -77,6 +79,7 @@ class QuarantineRelease:
         events = [
             *creation_events(ticket, route, receipt, threads.ThreadDecision(None), None, now),
             *admitted.events,
+            *left_in_raw_mail(message),
             Event(now, "released_from_quarantine", by_agent, {"reason": entry.entry.reason}),
             Event(now, "acknowledgement_suppressed", "system", {"reason": released}),
         ]
@@ -132,6 +135,7 @@ class QuarantineRelease:
             attachments=attachments,
             limits=self._limits,
         )
+        message = fit(message, self._store.message_excess)
 
         def decide(ticket: Ticket, now: datetime) -> Change:
             updated, events = on_customer_reply(ticket, at=now, message_id=mail.message_id, cc=())
@@ -141,6 +145,7 @@ class QuarantineRelease:
                 Event(now, "customer_replied", "customer", vouched),
                 Event(now, "appended_from_quarantine", by_agent, why),
                 *events,
+                *left_in_raw_mail(message),
             ]
 
             def write(after: Ticket, expected: int, all_events: list[Event]) -> None:

@@ -11,7 +11,14 @@ import pytest
 
 from chalicelib.domain.desk.agents import Agent
 from chalicelib.domain.errors import Conflict, InvalidInput, VersionConflict
-from chalicelib.domain.tickets.model import Event, Message, Priority, Status, Ticket
+from chalicelib.domain.tickets.model import (
+    TICKET_CC_LIMIT,
+    Event,
+    Message,
+    Priority,
+    Status,
+    Ticket,
+)
 from chalicelib.domain.tickets.routing import Queue, Routing
 from chalicelib.services.desk.replies import ReplyRequest, ReplyService
 from chalicelib.services.ports import OutgoingMail, RenderedMail
@@ -191,6 +198,16 @@ def test_bad_replies_send_nothing(request_: ReplyRequest, field: str) -> None:
     with pytest.raises(InvalidInput) as bad:
         service(Store(ticket()), mailer).reply(1001, AGENT, request_)
     assert bad.value.field == field and mailer.sent == []
+
+
+def test_a_reply_that_would_copy_more_than_the_ticket_cc_limit_sends_nothing() -> None:
+    mailer = Mailer()
+    full = ticket(cc=tuple(f"c{i}@customer.example" for i in range(TICKET_CC_LIMIT - 1)))
+    with pytest.raises(InvalidInput, match="at most 40") as bad:
+        service(Store(full), mailer).reply(
+            1001, AGENT, ReplyRequest(body="x", cc=["one@c.example", "two@c.example"])
+        )
+    assert bad.value.field == "cc" and mailer.sent == []
 
 
 def test_a_closed_ticket_is_refused_before_anything_is_sent() -> None:

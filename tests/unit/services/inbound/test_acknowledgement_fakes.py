@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.domain.errors import MailRejected, StorageError
+from chalicelib.domain.errors import DeliveryUnknown, MailRejected, StorageError
 from chalicelib.domain.mail.delivery import AckState, MailRecord, Outcome
 from chalicelib.domain.mail.language import ModelGuess
 from chalicelib.domain.tickets.model import Message, MessageKind, Party, Ticket
@@ -170,13 +170,30 @@ def test_a_failed_send_is_marked_failed_and_the_retry_sends_it(inbound: Inbound)
     assert inbound.tickets.records["mail-1"].ack == AckState.SENT
 
 
-def test_a_rejected_send_is_marked_failed_too_so_the_retry_tries_again(inbound: Inbound) -> None:
-    """Pinned as it is today: MailRejected is a StorageError, so a permanent refusal is
-    retried (and fails) on every SES retry, like a throttle."""
-    inbound.mailer.fail = MailRejected("address blacklisted")
-    with pytest.raises(MailRejected):
-        send(inbound)
-    assert inbound.tickets.records["mail-1"].ack == AckState.FAILED
+def test_a_refused_send_is_recorded_on_the_ticket_and_never_retried(inbound: Inbound) -> None:
+    inbound.mailer.fail = MailRejected("SES refused the mail: MessageRejected address suppressed")
+    assert send(inbound) is False
+    refused = inbound.tickets.records["mail-1"]
+    assert refused.ack == AckState.REFUSED and "suppressed" in refused.ack_reason
+    [event] = inbound.tickets.events(1001)
+    assert event.kind == "acknowledgement_not_delivered" and "suppressed" in event.data["reason"]
+
+    inbound.mailer.fail = None
+    assert finish(inbound, refused, AT + timedelta(minutes=1)) is False
+    assert inbound.mailer.sent == []
+
+
+def test_a_send_whose_outcome_is_unknown_is_never_sent_again(inbound: Inbound) -> None:
+    inbound.mailer.fail = DeliveryUnknown("SES may have sent the mail: Read timeout")
+    assert send(inbound) is False
+    unknown = inbound.tickets.records["mail-1"]
+    assert unknown.ack == AckState.UNKNOWN
+    [event] = inbound.tickets.events(1001)
+    assert event.kind == "acknowledgement_delivery_unknown"
+
+    inbound.mailer.fail = None
+    assert finish(inbound, unknown, AT + timedelta(minutes=5)) is False
+    assert inbound.mailer.sent == []
 
 
 def test_a_send_that_succeeded_before_the_store_failed_is_not_sent_again(
@@ -203,12 +220,22 @@ def test_a_fresh_claim_is_left_alone_by_a_retry(inbound: Inbound) -> None:
     assert inbound.mailer.sent == []
 
 
-def test_a_stale_claim_is_sent_by_the_retry(inbound: Inbound) -> None:
-    """The claimer died between SES and the record; this is the one case that may mail twice."""
+def test_a_stale_claim_is_taken_as_possibly_sent_never_as_a_second_mail(inbound: Inbound) -> None:
+    """The claimer died between the claim and the record: SES may have the mail already."""
     at = AT + timedelta(seconds=ACK_CLAIM_STALE_SECONDS + 1)
-    assert finish(inbound, claimed(), at) is True
+    assert finish(inbound, claimed(), at) is False
+    assert inbound.mailer.sent == []
+    assert inbound.tickets.records["mail-1"].ack == AckState.UNKNOWN
+    assert [e.kind for e in inbound.tickets.events(1001)] == ["acknowledgement_delivery_unknown"]
+
+
+def test_a_released_claim_is_sent_by_the_retry(inbound: Inbound) -> None:
+    inbound.tickets.records["mail-1"] = claimed()
+    inbound.tickets.release_ack_claim("mail-1")
+    released = inbound.tickets.records["mail-1"]
+    assert released.ack == AckState.FAILED
+    assert finish(inbound, released, AT + timedelta(seconds=30)) is True
     assert len(inbound.mailer.sent) == 1
-    assert inbound.tickets.records["mail-1"].ack_claimed_at == at
 
 
 def test_an_unexpected_send_error_leaves_the_claim_for_a_later_retry(inbound: Inbound) -> None:
@@ -244,7 +271,8 @@ def test_a_redelivery_after_a_failed_send_acknowledges_the_ticket(inbound: Inbou
     inbound.mailer.fail = StorageError("SES throttled")
     with pytest.raises(StorageError):
         inbound.deliver(raw, mail_id="m1")
-    assert 1001 in inbound.tickets.tickets and inbound.sla.synced == []
+    assert 1001 in inbound.tickets.tickets
+    assert len(inbound.sla.synced) == 1, "the deadlines are scheduled before the acknowledgement"
 
     inbound.clock.advance(minutes=1)
     retry = inbound.deliver(raw, mail_id="m1")
@@ -252,7 +280,9 @@ def test_a_redelivery_after_a_failed_send_acknowledges_the_ticket(inbound: Inbou
     assert (retry.ticket_number, retry.acknowledged) == (1001, True)
     assert len(inbound.mailer.sent) == 1 and list(inbound.tickets.tickets) == [1001]
     assert len(inbound.acknowledgements(1001)) == 1
-    assert len(inbound.sla.synced) == 1, "the retry syncs what the failed run did not"
+    assert len(inbound.sla.synced) == 2, (
+        "the retry syncs again (creating a schedule twice is a no-op)"
+    )
 
 
 def test_a_redelivery_after_the_record_failed_finishes_it_without_mailing_again(

@@ -262,3 +262,16 @@ def test_a_proven_new_ticket_adds_at_most_the_cc_limit(inbound: Inbound) -> None
     assert len(inbound.tickets.tickets[1001].cc) == 20
     [skipped] = [e for e in inbound.tickets.events(1001) if e.kind == "cc_not_added"]
     assert skipped.data["count"] == 5 and skipped.data["reason"] == "over the cc limit"
+
+
+def test_spoofed_mail_does_not_use_up_the_real_senders_acknowledgements() -> None:
+    from chalicelib.config import AckSettings
+    from tests.unit.services.inbound.conftest import Inbound as Desk
+
+    inbound = Desk(ack_limits=AckSettings(max_per_sender_per_hour=2))
+    spoofed = [
+        inbound.deliver(make_mail(subject=f"Spoof {i}"), verdicts=UNPROVEN).acknowledged
+        for i in range(3)
+    ]
+    real = inbound.deliver(make_mail(subject="My real question")).acknowledged
+    assert spoofed == [True, True, False] and real is True
