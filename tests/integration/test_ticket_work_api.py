@@ -568,12 +568,13 @@ def test_a_reply_still_being_sent_is_409_until_its_claim_goes_stale(
     assert len(outbound(helpdesk, number)) == 1
 
 
-def test_a_reply_whose_sender_died_is_sent_again_after_a_minute_with_the_same_message_id(
+def test_a_reply_whose_sender_died_is_recorded_as_possibly_sent_never_mailed_twice(
     helpdesk: Helpdesk, api: Api
 ) -> None:
     """SES took the mail and the function was killed before it heard back (a timeout): the
     claim says "sending" and nobody can know more. A repeat within the minute is 409; after
-    it, the repeat sends again under the same Message-ID, so mail programs see one message."""
+    it, the repeat records the reply as possibly sent and sends nothing (issue 12: the same
+    key mailed the customer twice 66 s apart)."""
     number = mail_in(helpdesk)
     real = helpdesk.container.mailer
 
@@ -591,9 +592,36 @@ def test_a_reply_whose_sender_died_is_sent_again_after_a_minute_with_the_same_me
     path = f"/api/tickets/{number}/replies"
     assert api.post(path, {"body": "Done."}, headers=keyed("draft-10")).status_code == 500
     assert api.post(path, {"body": "Done."}, headers=keyed("draft-10")).status_code == 409
+    sent = len(helpdesk.sent())
     helpdesk.clock.advance(seconds=61)
     again = api.post(path, {"body": "Done."}, headers=keyed("draft-10"))
-    assert again.status_code == 201
-    first, second = helpdesk.sent()[-2:]
-    assert first["Message-ID"] == second["Message-ID"]
+    assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"
+    assert len(helpdesk.sent()) == sent
+    [message] = outbound(helpdesk, number)
+    assert "delivery_unknown" in message["flags"]
+    assert "reply_delivery_unknown" in [e["kind"] for e in helpdesk.events(number)]
+
+
+def test_a_reply_whose_ses_answer_never_came_is_recorded_flagged_and_not_resent(
+    helpdesk: Helpdesk, api: Api
+) -> None:
+    from chalicelib.domain.errors import DeliveryUnknown
+
+    number = mail_in(helpdesk)
+    real = helpdesk.container.mailer
+
+    class TimesOutAfterSes:
+        def send(self, mail: OutgoingMail) -> str:
+            real.send(mail)
+            raise DeliveryUnknown("SES may have sent the mail: Read timeout on endpoint URL")
+
+    helpdesk.container.__dict__["mailer"] = TimesOutAfterSes()
+    path = f"/api/tickets/{number}/replies"
+    first = api.post(path, {"body": "Done."}, headers=keyed("draft-11"))
+    assert first.status_code == 201
+    assert "delivery_unknown" in first.json_body["message"]["flags"]
+    sent = len(helpdesk.sent())
+    again = api.post(path, {"body": "Done."}, headers=keyed("draft-11"))
+    assert again.status_code == 200 and len(helpdesk.sent()) == sent
     assert len(outbound(helpdesk, number)) == 1
+    assert helpdesk.ticket(number).status == "pending"

@@ -5,9 +5,11 @@ gone. A double click, a flaky phone connection or a client retrying after a time
 the customer the same answer twice. The client sends `Idempotency-Key` (the UI makes one per
 draft); the key is claimed in DynamoDB before SES is called, and the claim names the message
 ids the reply will have, so a repeat can tell "recorded" (answer it again), "sent, not yet
-recorded" (record it, send nothing), "still being sent" (409) and "the sender died before SES
-answered" (after CLAIM_STALE_SECONDS, send). A key is the agent's own: two agents' keys never
-meet, and one key reused for a different reply is refused.
+recorded" (record it, send nothing), "still being sent" (409), and "possibly sent" (SES's
+answer never came, or the sender died before recording it: after CLAIM_STALE_SECONDS) —
+recorded as possibly sent, never sent again: the customer gets the answer at most once.
+A key is the agent's own: two agents' keys never meet, and one key reused for a different
+reply is refused.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class ClaimState(Enum):
     SENDING = "sending"
     SENT = "sent"
     RELEASED = "released"  # SES refused it: the key is free again
+    UNKNOWN = "unknown"  # SES may have it (its answer never came): recorded, never resent
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,14 @@ subject keeps the ticket tag and References carry the ids the customer's mail pr
 
 With an `Idempotency-Key` (domain/desk/reply_keys.py) a repeated request answers with the reply
 already made, finishes recording one that was sent, or waits for one being sent; it never mails
-the customer a second copy.
+the customer a second copy. When SES's answer never comes (a timeout after the request left)
+the reply is recorded as possibly sent, flagged for the agent, and never sent again.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -27,6 +29,7 @@ from chalicelib.domain.desk.reply_keys import (
 )
 from chalicelib.domain.errors import (
     Conflict,
+    DeliveryUnknown,
     DuplicateMessage,
     InvalidInput,
     NotFound,
@@ -55,6 +58,8 @@ from chalicelib.services.unit_of_work import Change, TicketUnit
 __all__ = ["Reply", "ReplyRequest", "ReplyService"]
 
 log = logging.getLogger("helpdesk.replies")
+
+DELIVERY_UNKNOWN = "delivery_unknown"  # a message's flag: SES may or may not have sent it
 
 
 @dataclass(frozen=True)
@@ -129,17 +134,17 @@ class ReplyService:
         recorded = self._store.get_message(ticket.number, held.local_id)
         if recorded is not None:
             return Reply(ticket, recorded, replayed=True)
-        message, mail = self._compose(ticket, agent, draft, held.at, held.local_id, held.message_id)
+        message, _ = self._compose(ticket, agent, draft, held.at, held.local_id, held.message_id)
         if held.state is ClaimState.SENT and held.provider_id:
             sent = replace(message, provider_id=held.provider_id)
             log.info("reply sent before, recording it", extra={"ticket": ticket.number})
             return Reply(self._recorded(ticket, agent, sent, draft, True), sent, replayed=True)
-        retry = replace(held, claimed_at=claim.claimed_at)
-        claims = self._claims
-        if not (held.stale(claim.claimed_at) and claims and claims.take_over(retry, held)):
-            raise Conflict(f"this reply ({HEADER}) is being sent; ask again in a minute")
-        log.warning("reply claim was stale, sending", extra={"ticket": ticket.number})
-        return self._send(ticket, agent, draft, message, mail, retry)
+        if held.state is ClaimState.UNKNOWN or held.stale(claim.claimed_at):
+            # SES may have it: the customer must not get it twice; the agent is told
+            log.warning("reply possibly sent, recording it", extra={"ticket": ticket.number})
+            why = "the first request died before SES answered"
+            return self._possibly_sent(ticket, agent, draft, message, held, why, replayed=True)
+        raise Conflict(f"this reply ({HEADER}) is being sent; ask again in a minute")
 
     def _send(
         self,
@@ -152,9 +157,11 @@ class ReplyService:
     ) -> Reply:
         try:
             provider_id = self._mailer.send(mail)
-        except StorageError:  # SES answered with an error: nothing went out
+        except StorageError:  # SES answered with an error (or was not reached): nothing went out
             self._forget(claim)
             raise
+        except DeliveryUnknown as e:
+            return self._possibly_sent(ticket, agent, draft, message, claim, str(e))
         sent = replace(message, provider_id=provider_id)
         log.info("reply sent", extra={"ticket": ticket.number, "ses_id": provider_id})
         try:
@@ -162,6 +169,28 @@ class ReplyService:
         except StorageError:
             self._remember_sent(claim, provider_id)
             raise
+
+    def _possibly_sent(
+        self,
+        ticket: Ticket,
+        agent: Agent,
+        draft: Draft,
+        message: Message,
+        claim: ReplyClaim | None,
+        why: str,
+        *,
+        replayed: bool = False,
+    ) -> Reply:
+        """Recorded as the reply it may be, flagged: the agent checks with the customer."""
+        unsure = replace(message, flags=(*message.flags, DELIVERY_UNKNOWN))
+        if claim is not None and self._claims is not None:
+            try:
+                self._claims.save(replace(claim, state=ClaimState.UNKNOWN))
+            except StorageError:  # it goes stale, and a stale claim is taken as possibly sent
+                log.exception("reply claim not marked unknown", extra={"ticket": claim.ticket})
+        note = Event(unsure.created_at, "reply_delivery_unknown", agent.id, {"reason": why[:500]})
+        after = self._recorded(ticket, agent, unsure, draft, claim is not None, [note])
+        return Reply(after, unsure, replayed=replayed)
 
     def _forget(self, claim: ReplyClaim | None) -> None:
         if claim is None or self._claims is None:
@@ -210,7 +239,13 @@ class ReplyService:
         return self._mail.record(ticket, mail, recorded), mail
 
     def _recorded(
-        self, ticket: Ticket, agent: Agent, sent: Message, draft: Draft, keyed: bool
+        self,
+        ticket: Ticket,
+        agent: Agent,
+        sent: Message,
+        draft: Draft,
+        keyed: bool,
+        notes: Sequence[Event] = (),
     ) -> Ticket:
         """Write what was sent; a concurrent change is re-read and re-applied, never re-sent.
 
@@ -218,17 +253,23 @@ class ReplyService:
         within 5 calls (a leftover schedule fires once and does nothing)."""
         budget = CALL_BUDGET - 1 if keyed else CALL_BUDGET
         at = sent.created_at
-        ses_id = threads.ses_message_id(sent.provider_id or "", self._region)
+        ses_id = threads.ses_message_id(sent.provider_id, self._region) if sent.provider_id else ""
         replied = Event(at, "replied", agent.id, {"message": sent.id, "ses_id": ses_id})
         used = [Event(at, "template_used", agent.id, {"template": draft.template_id})]
         extra = used if draft.template_id else []
 
         def decide(current: Ticket, now: datetime) -> Change:
             after, events = after_agent_reply(
-                current, at=now, actor=agent.id, status=draft.status, cc=draft.cc, thread_id=ses_id
+                current,
+                at=now,
+                actor=agent.id,
+                status=draft.status,
+                cc=draft.cc,
+                thread_id=ses_id or None,
             )
             after = note_solver(current, after, agent)  # the survey names who solved it
-            return Change(after, [replied, *events, *extra], sent, index_ids=[ses_id])
+            index = [ses_id] if ses_id else []
+            return Change(after, [replied, *events, *extra, *notes], sent, index_ids=index)
 
         try:
             return self._unit.change(ticket, decide, at=at, budget=budget)
