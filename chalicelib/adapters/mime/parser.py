@@ -220,18 +220,33 @@ def _parser_defects(message: _Msg) -> list[str]:
 def _body(
     message: _Msg, limit: int, defects: list[str]
 ) -> tuple[str, str | None, tuple[ParsedAttachment, ...]]:
-    text: str | None = None
-    html: str | None = None
-    attachments: list[ParsedAttachment] = []
+    slots: dict[str, str] = {}
+    kept: list[_Part] = []
+    named: list[_Part] = []
     for part in _leaves(message, limit, defects):
-        is_body = part.disposition != "attachment" and part.filename is None
-        if is_body and text is None and part.content_type == "text/plain":
-            text = _text(part, defects)
-        elif is_body and html is None and part.content_type == "text/html":
-            html = _text(part, defects)
-        else:
-            attachments.append(_attachment(part, len(attachments) + 1, defects))
-    return text or "", html, tuple(attachments)
+        kind = _body_kind(part)
+        if kind in ("text/plain", "text/html") and kind not in slots:
+            body = _text(part, defects)
+            if body.strip():  # an empty part holds no slot (and holds nothing to keep)
+                slots[kind] = body
+            continue
+        if kind == "named-text":
+            named.append(part)
+        kept.append(part)
+    if not slots and len(named) == 1:  # `text/plain; name=...` as a mailer's only text
+        slots["text/plain"] = _text(named[0], defects)
+        kept = [part for part in kept if part is not named[0]]
+    attachments = (_attachment(part, index, defects) for index, part in enumerate(kept, 1))
+    return slots.get("text/plain", ""), slots.get("text/html"), tuple(attachments)
+
+
+def _body_kind(part: _Part) -> str:
+    """text/plain or text/html for a body candidate, named-text, or attachment."""
+    if part.disposition == "attachment" or part.content_type not in ("text/plain", "text/html"):
+        return "attachment"
+    if part.filename is None:
+        return part.content_type
+    return "named-text" if part.content_type == "text/plain" else "attachment"
 
 
 def _leaves(message: _Msg, limit: int, defects: list[str], recover: bool = True) -> Iterator[_Part]:
@@ -323,6 +338,9 @@ def _recover_multipart(part: _Part, defects: list[str]) -> _Msg | None:
 
 def _text(part: _Part, defects: list[str]) -> str:
     text = decode_bytes(_payload_bytes(part, defects), part.charset, defects)
+    if "\x00" in text:  # a NUL ends C strings and is refused by some stores: never text
+        defects.append("nul-removed")
+        text = text.replace("\x00", "")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
