@@ -16,6 +16,7 @@ from email.parser import BytesParser
 from email.policy import Policy
 from email.utils import getaddresses, parsedate_to_datetime
 from io import BytesIO
+from itertools import islice
 from typing import Any
 
 from chalicelib.adapters.mime.decoding import (
@@ -42,6 +43,7 @@ _BASE64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 _SERIALIZE: Policy[Any] = policy.default.clone(refold_source="none", linesep="\r\n")
 _CHUNK = 1 << 20
 _MAX_REFERENCES = 100
+_CHARSET_HINT_PARTS = 20
 MAX_DKIM_SIGNATURES = 10
 _UNREADABLE_TYPE = "application/octet-stream"  # kept as an attachment, not lost
 
@@ -68,8 +70,10 @@ def _parse(raw: bytes, limit: int) -> ParsedEmail:
     defects: list[str] = []
     message = _parse_tree(raw, defects)
     raw_headers: dict[str, list[str]] = {}
+    hint = _text_charset(message)
     for name, value in message.raw_items():
-        raw_headers.setdefault(clean(str(name), limit).lower(), []).append(str(value))
+        key = clean(str(name), limit).lower()
+        raw_headers.setdefault(key, []).append(unescape_8bit(str(value), hint))
     headers = {k: _header_text(v[0], limit, defects, k) for k, v in raw_headers.items() if k}
     text, html, attachments = _body(message, limit, defects)
     return ParsedEmail(
@@ -105,6 +109,14 @@ def _dkim_domains(signatures: list[str]) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _text_charset(message: _Msg) -> str | None:
+    """The charset declared for the first text part: raw 8-bit headers are likely in it too."""
+    for part in islice(_walk(message), _CHARSET_HINT_PARTS):
+        if _read(part, lambda m: m.get_content_maintype(), "") == "text":
+            return _read(part, lambda m: m.get_content_charset(), None)
+    return None
+
+
 def _parse_tree(raw: bytes, defects: list[str]) -> _Msg:
     blank = _LEADING_BLANK.match(raw)
     start = blank.end() if blank else 0
@@ -131,12 +143,12 @@ def _feed(parser: BytesFeedParser[Any], raw: bytes, start: int) -> _Msg:
 
 def _first(raw_headers: dict[str, list[str]], name: str) -> str:
     values = raw_headers.get(name)
-    return unescape_8bit(values[0]) if values else ""
+    return values[0] if values else ""
 
 
 def _header_text(value: str, limit: int, defects: list[str], name: str) -> str:
     capped = value[: limit * 16 + 64]  # bounds the work on hostile headers; words expand ~12x
-    text = clean(decode_words(_FOLD.sub("", unescape_8bit(capped)), defects), limit * 2)
+    text = clean(decode_words(_FOLD.sub("", capped), defects), limit * 2)
     if len(text) > limit or len(capped) < len(value):
         defects.append(f"header-truncated:{label(name)}")
     return text[:limit].rstrip()
@@ -155,7 +167,7 @@ def _sender(values: list[str], limit: int, defects: list[str]) -> Address | None
 def _addresses(values: list[str], limit: int, defects: list[str]) -> tuple[Address, ...]:
     found: dict[str, Address] = {}
     for value in values:
-        unfolded = _FOLD.sub("", unescape_8bit(value[: limit * 16 + 64]))
+        unfolded = _FOLD.sub("", value[: limit * 16 + 64])
         for display, addr in getaddresses([unfolded]):
             local, _, domain = addr.strip().rpartition("@")
             email = f"{local}@{domain.lower()}"
