@@ -9,7 +9,6 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
-from email.feedparser import BytesFeedParser
 from email.generator import BytesGenerator
 from email.message import Message
 from email.parser import BytesParser
@@ -28,6 +27,7 @@ from chalicelib.adapters.mime.decoding import (
     unescape_8bit,
 )
 from chalicelib.adapters.mime.filenames import generated_filename, safe_filename
+from chalicelib.adapters.mime.nesting import CUT_HEADER, MAX_DEPTH, NestingLimitParser, was_cut
 from chalicelib.domain.mail.parsed import Address, ParsedAttachment, ParsedEmail
 
 type _Msg = Message[Any, Any]
@@ -124,13 +124,13 @@ def _parse_tree(raw: bytes, defects: list[str]) -> _Msg:
         defects.append("leading-blank-lines")
     for mail_policy in (policy.default, policy.compat32):
         try:
-            return _feed(BytesFeedParser(policy=mail_policy), raw, start)
+            return _feed(NestingLimitParser(policy=mail_policy), raw, start)
         except Exception:  # the stdlib parser has known crashes on hostile input: try the next
             defects.append("parser-fallback")
     return BytesParser(policy=policy.compat32).parsebytes(raw[start:], headersonly=True)
 
 
-def _feed(parser: BytesFeedParser[Any], raw: bytes, start: int) -> _Msg:
+def _feed(parser: NestingLimitParser, raw: bytes, start: int) -> _Msg:
     """In chunks: parsebytes() would hold the mail as str and again in a UCS-4 StringIO."""
     for offset in range(start, len(raw), _CHUNK):
         parser.feed(raw[offset : offset + _CHUNK])
@@ -341,10 +341,11 @@ def _recover_multipart(part: _Part, defects: list[str]) -> _Msg | None:
         return None
     head = f'Content-Type: {part.content_type}; boundary="'.encode() + found[1] + b'"\r\n\r\n'
     try:
-        recovered: _Msg = BytesParser(policy=part.message.policy).parsebytes(head + body)
+        recovered = _feed(NestingLimitParser(policy=part.message.policy), head + body, 0)
     except Exception:  # as in _parse_tree: read it as text rather than fail
         return None
     defects.append("multipart-boundary-recovered")
+    defects.extend(_parser_defects(recovered))  # a cut below is a defect of this mail too
     return recovered
 
 
@@ -357,6 +358,8 @@ def _text(part: _Part, defects: list[str]) -> str:
 
 
 def _attachment(part: _Part, index: int, defects: list[str]) -> ParsedAttachment:
+    if was_cut(part.message):
+        return _cut_parts(part, _raw_header(part.message, CUT_HEADER.lower()))
     if part.message.is_multipart():
         data = _serialized_body(part.message, defects)
     else:
@@ -370,6 +373,18 @@ def _attachment(part: _Part, index: int, defects: list[str]) -> ParsedAttachment
         content_id=part.content_id,
         inline=part.disposition == "inline"
         or (part.content_id is not None and part.disposition != "attachment"),
+    )
+
+
+def _cut_parts(part: _Part, content_type: str) -> ParsedAttachment:
+    """Parts nested too deep to parse, kept as one file a mail program opens: none is lost."""
+    head = f"Content-Type: {content_type}\r\n\r\n".encode("utf-8", "surrogateescape")
+    data = head + _as_bytes(getattr(part.message, "_payload", None))
+    return ParsedAttachment(
+        filename=f"parts-nested-deeper-than-{MAX_DEPTH}.eml",
+        content_type="message/rfc822",
+        size=len(data),
+        data=data,
     )
 
 
