@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import binascii
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from chalicelib.adapters.mime.decoding import (
 )
 from chalicelib.adapters.mime.filenames import generated_filename, safe_filename
 from chalicelib.adapters.mime.nesting import CUT_HEADER, MAX_DEPTH, NestingLimitParser, was_cut
+from chalicelib.domain.mail.addresses import ascii_domain
 from chalicelib.domain.mail.parsed import Address, ParsedAttachment, ParsedEmail
 
 type _Msg = Message[Any, Any]
@@ -169,17 +171,25 @@ def _addresses(values: list[str], limit: int, defects: list[str]) -> tuple[Addre
     for value in values:
         unfolded = _FOLD.sub("", value[: limit * 16 + 64])
         for display, addr in getaddresses([unfolded]):
-            local, _, domain = addr.strip().rpartition("@")
-            email = f"{local}@{domain.lower()}"
+            email = _mailbox(addr)
             # the legacy parser glues stray words onto addresses: keep only what was written
             if (
-                _EMAIL.fullmatch(email)
+                email
+                and _EMAIL.fullmatch(email)
                 and addr.lower() in unfolded.lower()
                 and len(email) <= min(254, limit)
             ):
                 name = clean(decode_words(display, defects), limit).strip("\"' ")
                 found.setdefault(email.lower(), Address(email=email, name=name))
     return tuple(found.values())
+
+
+def _mailbox(addr: str) -> str | None:
+    """RFC 6532: a UTF-8 local part is kept as written (NFC); the domain as its A-labels, the
+    form SES and every mail system send to."""
+    local, _, domain = addr.strip().rpartition("@")
+    ascii_name = ascii_domain(domain)
+    return f"{unicodedata.normalize('NFC', local)}@{ascii_name}" if ascii_name else None
 
 
 def _ids(value: str, limit: int) -> tuple[str, ...]:
