@@ -18,7 +18,7 @@ from botocore.exceptions import (
 )
 
 from chalicelib.domain.errors import DeliveryUnknown, MailRejected, StorageError
-from chalicelib.domain.mail.addresses import header_safe, is_valid
+from chalicelib.domain.mail.addresses import header_safe, is_valid, needs_smtputf8
 from chalicelib.domain.mail.parsed import Address
 from chalicelib.services.ports import Clock, OutgoingMail
 
@@ -63,6 +63,8 @@ def build_mime(mail: OutgoingMail, clock: Clock) -> EmailMessage:
 def _header_address(address: Address) -> HeaderAddress:
     if not is_valid(address.email):
         raise MailRejected(f"not an email address: {address.email!r}")
+    if needs_smtputf8(address.email):
+        raise MailRejected(f"{address.email!r} needs SMTPUTF8, which SES cannot send")
     return HeaderAddress(display_name=header_safe(address.name, 200), addr_spec=address.email)
 
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import binascii
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
-from email.feedparser import BytesFeedParser
 from email.generator import BytesGenerator
 from email.message import Message
 from email.parser import BytesParser
 from email.policy import Policy
 from email.utils import getaddresses, parsedate_to_datetime
 from io import BytesIO
+from itertools import islice
 from typing import Any
 
 from chalicelib.adapters.mime.decoding import (
@@ -27,6 +28,8 @@ from chalicelib.adapters.mime.decoding import (
     unescape_8bit,
 )
 from chalicelib.adapters.mime.filenames import generated_filename, safe_filename
+from chalicelib.adapters.mime.nesting import CUT_HEADER, MAX_DEPTH, NestingLimitParser, was_cut
+from chalicelib.domain.mail.addresses import ascii_domain
 from chalicelib.domain.mail.parsed import Address, ParsedAttachment, ParsedEmail
 
 type _Msg = Message[Any, Any]
@@ -42,6 +45,7 @@ _BASE64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 _SERIALIZE: Policy[Any] = policy.default.clone(refold_source="none", linesep="\r\n")
 _CHUNK = 1 << 20
 _MAX_REFERENCES = 100
+_CHARSET_HINT_PARTS = 20
 MAX_DKIM_SIGNATURES = 10
 _UNREADABLE_TYPE = "application/octet-stream"  # kept as an attachment, not lost
 
@@ -68,8 +72,10 @@ def _parse(raw: bytes, limit: int) -> ParsedEmail:
     defects: list[str] = []
     message = _parse_tree(raw, defects)
     raw_headers: dict[str, list[str]] = {}
+    hint = _text_charset(message)
     for name, value in message.raw_items():
-        raw_headers.setdefault(clean(str(name), limit).lower(), []).append(str(value))
+        key = clean(str(name), limit).lower()
+        raw_headers.setdefault(key, []).append(unescape_8bit(str(value), hint))
     headers = {k: _header_text(v[0], limit, defects, k) for k, v in raw_headers.items() if k}
     text, html, attachments = _body(message, limit, defects)
     return ParsedEmail(
@@ -108,6 +114,14 @@ def _dkim_domains(signatures: list[str]) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _text_charset(message: _Msg) -> str | None:
+    """The charset declared for the first text part: raw 8-bit headers are likely in it too."""
+    for part in islice(_walk(message), _CHARSET_HINT_PARTS):
+        if _read(part, lambda m: m.get_content_maintype(), "") == "text":
+            return _read(part, lambda m: m.get_content_charset(), None)
+    return None
+
+
 def _parse_tree(raw: bytes, defects: list[str]) -> _Msg:
     blank = _LEADING_BLANK.match(raw)
     start = blank.end() if blank else 0
@@ -115,13 +129,13 @@ def _parse_tree(raw: bytes, defects: list[str]) -> _Msg:
         defects.append("leading-blank-lines")
     for mail_policy in (policy.default, policy.compat32):
         try:
-            return _feed(BytesFeedParser(policy=mail_policy), raw, start)
+            return _feed(NestingLimitParser(policy=mail_policy), raw, start)
         except Exception:  # the stdlib parser has known crashes on hostile input: try the next
             defects.append("parser-fallback")
     return BytesParser(policy=policy.compat32).parsebytes(raw[start:], headersonly=True)
 
 
-def _feed(parser: BytesFeedParser[Any], raw: bytes, start: int) -> _Msg:
+def _feed(parser: NestingLimitParser, raw: bytes, start: int) -> _Msg:
     """In chunks: parsebytes() would hold the mail as str and again in a UCS-4 StringIO."""
     for offset in range(start, len(raw), _CHUNK):
         parser.feed(raw[offset : offset + _CHUNK])
@@ -134,12 +148,12 @@ def _feed(parser: BytesFeedParser[Any], raw: bytes, start: int) -> _Msg:
 
 def _first(raw_headers: dict[str, list[str]], name: str) -> str:
     values = raw_headers.get(name)
-    return unescape_8bit(values[0]) if values else ""
+    return values[0] if values else ""
 
 
 def _header_text(value: str, limit: int, defects: list[str], name: str) -> str:
     capped = value[: limit * 16 + 64]  # bounds the work on hostile headers; words expand ~12x
-    text = clean(decode_words(_FOLD.sub("", unescape_8bit(capped)), defects), limit * 2)
+    text = clean(decode_words(_FOLD.sub("", capped), defects), limit * 2)
     if len(text) > limit or len(capped) < len(value):
         defects.append(f"header-truncated:{label(name)}")
     return text[:limit].rstrip()
@@ -158,19 +172,27 @@ def _sender(values: list[str], limit: int, defects: list[str]) -> Address | None
 def _addresses(values: list[str], limit: int, defects: list[str]) -> tuple[Address, ...]:
     found: dict[str, Address] = {}
     for value in values:
-        unfolded = _FOLD.sub("", unescape_8bit(value[: limit * 16 + 64]))
+        unfolded = _FOLD.sub("", value[: limit * 16 + 64])
         for display, addr in getaddresses([unfolded]):
-            local, _, domain = addr.strip().rpartition("@")
-            email = f"{local}@{domain.lower()}"
+            email = _mailbox(addr)
             # the legacy parser glues stray words onto addresses: keep only what was written
             if (
-                _EMAIL.fullmatch(email)
+                email
+                and _EMAIL.fullmatch(email)
                 and addr.lower() in unfolded.lower()
                 and len(email) <= min(254, limit)
             ):
                 name = clean(decode_words(display, defects), limit).strip("\"' ")
                 found.setdefault(email.lower(), Address(email=email, name=name))
     return tuple(found.values())
+
+
+def _mailbox(addr: str) -> str | None:
+    """RFC 6532: a UTF-8 local part is kept as written (NFC); the domain as its A-labels, the
+    form SES and every mail system send to."""
+    local, _, domain = addr.strip().rpartition("@")
+    ascii_name = ascii_domain(domain)
+    return f"{unicodedata.normalize('NFC', local)}@{ascii_name}" if ascii_name else None
 
 
 def _ids(value: str, limit: int) -> tuple[str, ...]:
@@ -223,18 +245,33 @@ def _parser_defects(message: _Msg) -> list[str]:
 def _body(
     message: _Msg, limit: int, defects: list[str]
 ) -> tuple[str, str | None, tuple[ParsedAttachment, ...]]:
-    text: str | None = None
-    html: str | None = None
-    attachments: list[ParsedAttachment] = []
+    slots: dict[str, str] = {}
+    kept: list[_Part] = []
+    named: list[_Part] = []
     for part in _leaves(message, limit, defects):
-        is_body = part.disposition != "attachment" and part.filename is None
-        if is_body and text is None and part.content_type == "text/plain":
-            text = _text(part, defects)
-        elif is_body and html is None and part.content_type == "text/html":
-            html = _text(part, defects)
-        else:
-            attachments.append(_attachment(part, len(attachments) + 1, defects))
-    return text or "", html, tuple(attachments)
+        kind = _body_kind(part)
+        if kind in ("text/plain", "text/html") and kind not in slots:
+            body = _text(part, defects)
+            if body.strip():  # an empty part holds no slot (and holds nothing to keep)
+                slots[kind] = body
+            continue
+        if kind == "named-text":
+            named.append(part)
+        kept.append(part)
+    if not slots and len(named) == 1:  # `text/plain; name=...` as a mailer's only text
+        slots["text/plain"] = _text(named[0], defects)
+        kept = [part for part in kept if part is not named[0]]
+    attachments = (_attachment(part, index, defects) for index, part in enumerate(kept, 1))
+    return slots.get("text/plain", ""), slots.get("text/html"), tuple(attachments)
+
+
+def _body_kind(part: _Part) -> str:
+    """text/plain or text/html for a body candidate, named-text, or attachment."""
+    if part.disposition == "attachment" or part.content_type not in ("text/plain", "text/html"):
+        return "attachment"
+    if part.filename is None:
+        return part.content_type
+    return "named-text" if part.content_type == "text/plain" else "attachment"
 
 
 def _leaves(message: _Msg, limit: int, defects: list[str], recover: bool = True) -> Iterator[_Part]:
@@ -317,19 +354,25 @@ def _recover_multipart(part: _Part, defects: list[str]) -> _Msg | None:
         return None
     head = f'Content-Type: {part.content_type}; boundary="'.encode() + found[1] + b'"\r\n\r\n'
     try:
-        recovered: _Msg = BytesParser(policy=part.message.policy).parsebytes(head + body)
+        recovered = _feed(NestingLimitParser(policy=part.message.policy), head + body, 0)
     except Exception:  # as in _parse_tree: read it as text rather than fail
         return None
     defects.append("multipart-boundary-recovered")
+    defects.extend(_parser_defects(recovered))  # a cut below is a defect of this mail too
     return recovered
 
 
 def _text(part: _Part, defects: list[str]) -> str:
     text = decode_bytes(_payload_bytes(part, defects), part.charset, defects)
+    if "\x00" in text:  # a NUL ends C strings and is refused by some stores: never text
+        defects.append("nul-removed")
+        text = text.replace("\x00", "")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _attachment(part: _Part, index: int, defects: list[str]) -> ParsedAttachment:
+    if was_cut(part.message):
+        return _cut_parts(part, _raw_header(part.message, CUT_HEADER.lower()))
     if part.message.is_multipart():
         data = _serialized_body(part.message, defects)
     else:
@@ -343,6 +386,18 @@ def _attachment(part: _Part, index: int, defects: list[str]) -> ParsedAttachment
         content_id=part.content_id,
         inline=part.disposition == "inline"
         or (part.content_id is not None and part.disposition != "attachment"),
+    )
+
+
+def _cut_parts(part: _Part, content_type: str) -> ParsedAttachment:
+    """Parts nested too deep to parse, kept as one file a mail program opens: none is lost."""
+    head = f"Content-Type: {content_type}\r\n\r\n".encode("utf-8", "surrogateescape")
+    data = head + _as_bytes(getattr(part.message, "_payload", None))
+    return ParsedAttachment(
+        filename=f"parts-nested-deeper-than-{MAX_DEPTH}.eml",
+        content_type="message/rfc822",
+        size=len(data),
+        data=data,
     )
 
 

@@ -1,8 +1,14 @@
-"""Email address helpers: normalising, spotting automatic senders, header-safe text."""
+"""Email address helpers: normalising, spotting automatic senders, header-safe text.
+
+Internationalised addresses: a domain is kept in its ASCII form (IDNA A-labels, `xn--`), which
+every mail system, SES included, sends to. A non-ASCII local part (RFC 6532) has no ASCII form
+and is kept as written (NFC); mailing it needs SMTPUTF8, which SES does not offer.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 _NOREPLY = re.compile(
@@ -23,14 +29,45 @@ _SYSTEM_LOCALPARTS = frozenset(
 # x-admin@). With the hyphen only: a plain admin@ or owner@ is often a person in a small firm.
 _LIST_MANAGER = re.compile(r"^(owner-.+|.+-request|.+-admin)$")
 _ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]{2,}$")
+_LABEL_DOTS = re.compile("[.\u3002\uff0e\uff61]")  # the dots IDNA accepts between labels
+_LDH_LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$")
 
 
 def normalise(address: str) -> str:
-    """Addresses compare case-insensitively (local parts are case-insensitive in practice)."""
-    return address.strip().lower()
+    """Addresses compare case-insensitively (local parts are case-insensitive in practice);
+    a Unicode domain compares in its ASCII form, so both spellings are one customer."""
+    address = address.strip().lower()
+    if address.isascii():
+        return address
+    local, at, domain = address.rpartition("@")
+    return f"{unicodedata.normalize('NFC', local)}{at}{ascii_domain(domain) or domain}"
+
+
+def ascii_domain(domain: str) -> str | None:
+    """The domain with each Unicode label as its A-label (RFC 5891: NFC, lower case, Punycode,
+    so `straße.de` stays `xn--strae-oqa.de` and is not mapped to `strasse.de` as IDNA 2003
+    did); None when a label cannot be one."""
+    labels = _LABEL_DOTS.split(unicodedata.normalize("NFC", domain).lower())
+    encoded = [_a_label(label) for label in labels]
+    return ".".join(encoded) if all(_LDH_LABEL.match(label) for label in encoded) else None
+
+
+def _a_label(label: str) -> str:
+    """Punycode keeps ASCII characters as they are, so the LDH check still sees them."""
+    if label.isascii():
+        return label
+    if not label.isprintable():  # Unicode spaces, zero-width and control characters
+        return ""
+    return "xn--" + label.encode("punycode").decode("ascii")
+
+
+def needs_smtputf8(address: str) -> bool:
+    """A non-ASCII local part can be mailed only over SMTPUTF8 (RFC 6531): SES cannot."""
+    return not address.rpartition("@")[0].isascii()
 
 
 def is_valid(address: str) -> bool:
+    """A customer's address: any local part (RFC 6532), an ASCII domain (normalise() first)."""
     return bool(_ADDRESS.match(address)) and len(address) <= 254
 
 

@@ -15,7 +15,7 @@ from chalicelib.domain.errors import (
     StorageError,
 )
 from chalicelib.domain.mail import threads
-from chalicelib.domain.mail.addresses import header_safe, normalise
+from chalicelib.domain.mail.addresses import header_safe, needs_smtputf8, normalise
 from chalicelib.domain.mail.authentication import (
     Authentication,
     authenticate,
@@ -58,6 +58,11 @@ from chalicelib.services.ports import Clock, Metrics, RawMailStore, SlaPlanner, 
 from chalicelib.services.unit_of_work import Change, Sync, TicketUnit
 
 log = logging.getLogger("helpdesk.ingest")
+
+_SMTPUTF8_ONLY = {
+    "reason": "smtputf8",
+    "detail": "the address has a non-ASCII local part: SES cannot send to it (no SMTPUTF8)",
+}
 
 MAX_REFERENCES_LOOKED_UP = 20
 
@@ -209,14 +214,17 @@ class IngestEmail:
         ticket = self._opener.open(number, mail, message, sender, route, now, admitted)
         events = [*creation_events(ticket, route, receipt, decision, auto, now), *admitted.events]
         events += left_in_raw_mail(message)
-        wants_ack = auto is None
+        unmailable = auto is None and needs_smtputf8(ticket.customer_address)
+        if unmailable:  # SES would refuse it: the ticket says so instead of the handler failing
+            events.append(Event(now, "acknowledgement_suppressed", "system", dict(_SMTPUTF8_ONLY)))
+        wants_ack = auto is None and not unmailable
         record = MailRecord(
             mail_id=receipt.mail_id,
             outcome=Outcome.TICKET,
             received_at=now,
             ticket_number=number,
             ack=AckState.CLAIMED if wants_ack else AckState.NOT_WANTED,
-            ack_reason="" if wants_ack else str(auto.kind if auto else ""),
+            ack_reason="" if wants_ack else str(auto.kind if auto else "smtputf8"),
             ack_claimed_at=now if wants_ack else None,
             fingerprint=fingerprint_of(mail, sender),
         )
