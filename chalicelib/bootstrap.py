@@ -101,7 +101,9 @@ class Container:
     def mailer(self) -> ports.Mailer:
         from chalicelib.adapters.aws.ses import SesMailer
 
-        return SesMailer(self.client("sesv2"), self.clock)
+        return SesMailer(
+            self.client("sesv2"), self.clock, self.settings.ses_configuration_set or None
+        )
 
     @cached_property
     def scheduler(self) -> ports.Scheduler:
@@ -113,6 +115,7 @@ class Container:
             s.scheduler_group,
             s.scheduler_target_arn,
             s.scheduler_role_arn,
+            s.scheduler_dead_letter_arn or None,
         )
 
     @cached_property

@@ -28,6 +28,9 @@ TEST_ENV = {
     "SCHEDULER_TARGET_ARN": (
         "arn:aws:lambda:eu-west-1:123456789012:function:helpdesk-local-scheduled"
     ),
+    # the failed-tasks queue and the configuration set, as local/provision.py names them
+    "SCHEDULER_DEAD_LETTER_ARN": "arn:aws:sqs:eu-west-1:123456789012:helpdesk-local-failed-tasks",
+    "SES_CONFIGURATION_SET": "helpdesk-local-helpdesk",
     "HELPDESK_STAGE": "test",
     "PUBLIC_BASE_URL": "https://helpdesk.test/api",  # where the survey links point
     "SURVEY_SECRET": "test-survey-secret-0123456789",
