@@ -17,6 +17,7 @@ from typing import Any
 from chalicelib.domain.errors import (
     AlreadyProcessed,
     DuplicateMessage,
+    HardBounced,
     NotFound,
     RateLimited,
     StorageError,
@@ -24,7 +25,12 @@ from chalicelib.domain.errors import (
 )
 from chalicelib.domain.mail.delivery import MailRecord, QuarantineEntry, RateLimit
 from chalicelib.domain.tickets.model import Event, Message, MessageKind, Ticket
-from chalicelib.services.ports import CALL_BUDGET, OutgoingMail, ThreadLookup
+from chalicelib.services.ports import (
+    CALL_BUDGET,
+    OutgoingMail,
+    SentMail,
+    ThreadLookup,
+)
 
 
 class FakeClock:
@@ -136,6 +142,7 @@ class InMemoryTickets:
         self.sent_to: dict[str, frozenset[str]] = {}  # our Message-IDs: to whom we sent them
         self.quarantined: dict[str, QuarantineEntry] = {}
         self.rates: dict[str, int] = {}
+        self.hard_bounced: set[str] = set()  # CUSTOMER#<address> items with hard_bounced_at
         self.written: list[Written] = []
         self._next = next_number
         self._interfere: dict[int, list[Callable[[Ticket], Ticket]]] = {}
@@ -198,6 +205,8 @@ class InMemoryTickets:
                 or self.rates.get(hour, 0) >= rate_limit.per_hour
             ):
                 raise RateLimited(rate_limit.sender)
+            if rate_limit.sender.lower() in self.hard_bounced:
+                raise HardBounced(rate_limit.sender)
             self.rates[day] = self.rates.get(day, 0) + 1
             self.rates[hour] = self.rates.get(hour, 0) + 1
         self.records[record.mail_id] = record
@@ -282,6 +291,39 @@ class InMemoryTickets:
                 self.sent_to[i] = frozenset(a.lower() for a in (*message.to, *message.cc))
 
 
+class InMemoryFeedback:
+    """FeedbackStore on an InMemoryTickets: its Message-ID index, a log, its hard bounces."""
+
+    def __init__(self, tickets: InMemoryTickets) -> None:
+        self.tickets = tickets
+        self.entries: dict[tuple[int, str], Event] = {}  # (ticket, key): a PutItem per key
+        self.bounces: dict[str, tuple[datetime, str, int | None]] = {}
+
+    def find_sent(self, message_ids: Sequence[str]) -> SentMail | None:
+        for message_id in message_ids:
+            number = self.tickets.message_ids.get(message_id)
+            if number is None:
+                continue
+            provider_id = message_id.partition("@")[0]
+            thread = self.tickets.messages.get(number, [])
+            message = next(
+                (m for m in thread if message_id == m.message_id or provider_id == m.provider_id),
+                None,
+            )
+            return SentMail(number, message)
+        return None
+
+    def add_event(self, number: int, event: Event, key: str) -> None:
+        self.entries[(number, key)] = event
+
+    def hard_bounced(self, address: str, at: datetime, reason: str, ticket: int | None) -> None:
+        self.tickets.hard_bounced.add(address.lower())
+        self.bounces[address.lower()] = (at, reason, ticket)
+
+    def events(self, number: int) -> list[Event]:
+        return [e for (n, _), e in self.entries.items() if n == number]
+
+
 def _held_to_their_ports() -> None:
     """Never called: mypy checks here that each fake satisfies the port it stands in for."""
     from chalicelib.services import ports
@@ -293,3 +335,4 @@ def _held_to_their_ports() -> None:
     _sla: ports.SlaPlanner = RecordingSla()
     _tickets: ports.TicketStore = InMemoryTickets()
     _desk: ports.DeskStore = InMemoryTickets()
+    _feedback: ports.FeedbackStore = InMemoryFeedback(InMemoryTickets())

@@ -6,7 +6,9 @@ HelpdeskError
  │    ├── VersionConflict     a ticket changed since it was read (the unit of work retries)
  │    ├── AlreadyProcessed    this SES delivery was handled before (carries its record)
  │    ├── DuplicateMessage    this Message-ID is already on a ticket
- │    ├── RateLimited         the sender had all the acknowledgements the limits allow
+ │    ├── AckRefused          no acknowledgement may go to this sender (`reason` says why)
+ │    │    ├── RateLimited    the sender had all the acknowledgements the limits allow
+ │    │    └── HardBounced    mail to the sender's address bounced for good
  │    ├── OptedOut            the customer asked for no more surveys
  │    └── AlreadyFired        this SLA schedule acted before (carries its mark)
  ├── InvalidInput        a field is missing or malformed (names the field)
@@ -84,8 +86,22 @@ class DuplicateMessage(Conflict):
         self.ticket_number = ticket_number
 
 
-class RateLimited(Conflict):
+class AckRefused(Conflict):
+    """No acknowledgement may go to this sender; `reason` is what the ticket's log says."""
+
+    reason = "ack_refused"
+
+
+class RateLimited(AckRefused):
     """The sender had as many acknowledgements as the limits allow."""
+
+    reason = "rate_limited"
+
+
+class HardBounced(AckRefused):
+    """Mail to the sender's address bounced for good (a CUSTOMER#<address> item says so)."""
+
+    reason = "hard_bounced"
 
 
 class VersionConflict(Conflict):
@@ -102,3 +118,4 @@ class AlreadyFired(Conflict):
     def __init__(self, mark: FiringMark | None) -> None:
         super().__init__(mark.schedule if mark else "")
         self.mark = mark
+

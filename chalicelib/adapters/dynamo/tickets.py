@@ -12,6 +12,7 @@ from chalicelib.adapters.dynamo.table import Cancelled, DynamoTable, from_attr, 
 from chalicelib.domain.errors import (
     AlreadyProcessed,
     DuplicateMessage,
+    HardBounced,
     RateLimited,
     StorageError,
     VersionConflict,
@@ -102,12 +103,15 @@ class DynamoTicketStore(DynamoTable):
         if rate_limit is not None:
             rate_at = len(ops)
             ops.append(self._rate_update(rate_limit, record))
+            ops.append(self._not_hard_bounced(rate_limit.sender))
         cancelled = self.transact(ops)
         if cancelled is None:
             return
         self._raise_for(cancelled, msgid_at)
         if rate_at in cancelled.failed:
             raise RateLimited(rate_limit.sender if rate_limit else "")
+        if rate_at is not None and rate_at + 1 in cancelled.failed:
+            raise HardBounced(rate_limit.sender if rate_limit else "")
         raise StorageError(f"ticket {ticket.number} not created: {cancelled.failed}")
 
     def append_message(
@@ -195,6 +199,17 @@ class DynamoTicketStore(DynamoTable):
         if msgid_at is not None and msgid_at in cancelled.failed:
             old = cancelled.failed[msgid_at]
             raise DuplicateMessage(old["PK"].split("#", 1)[1], int(old["ticket"]))
+
+    def _not_hard_bounced(self, address: str) -> dict[str, Any]:
+        """The acknowledgement's check, in the same transaction: no read of its own."""
+        return {
+            "ConditionCheck": {
+                "TableName": self._table,
+                "Key": to_attr(items.customer_key(address)),
+                "ConditionExpression": "attribute_not_exists(hard_bounced_at)",
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            }
+        }
 
     def _rate_update(self, limit: RateLimit, record: MailRecord) -> dict[str, Any]:
         at = record.received_at

@@ -9,9 +9,9 @@ from datetime import datetime
 
 from chalicelib.config import AckSettings, Limits
 from chalicelib.domain.errors import (
+    AckRefused,
     AlreadyProcessed,
     DuplicateMessage,
-    RateLimited,
     StorageError,
 )
 from chalicelib.domain.mail import threads
@@ -199,12 +199,12 @@ class IngestEmail:
         limit = self._rate_limit(sender) if wants_ack else None
         try:
             self._store_new(ticket, message, events, record, limit)
-        except RateLimited:
+        except AckRefused as refused:  # rate limited, or the address hard-bounced
             record = replace(
-                record, ack=AckState.NOT_WANTED, ack_reason="rate_limited", ack_claimed_at=None
+                record, ack=AckState.NOT_WANTED, ack_reason=refused.reason, ack_claimed_at=None
             )
             suppressed = Event(
-                now, "acknowledgement_suppressed", "system", {"reason": "rate_limited"}
+                now, "acknowledgement_suppressed", "system", {"reason": refused.reason}
             )
             self._store_new(ticket, message, [*events, suppressed], record, None)
         except DuplicateMessage as dup:
