@@ -23,7 +23,7 @@ from local.firing import ScheduleRunner, Ticker
 from local.lambdas import LambdaFunctions
 from local.logs import readable_powertools
 from local.outbox import read_outbox
-from local.provision import Names, provision
+from local.provision import AWS_SERVICES, Names, provision
 from local.receipt_rules import active_rules
 from local.receiving import Receiver
 from local.routes import LocalServices, local_blueprint
@@ -35,7 +35,6 @@ log = logging.getLogger("local.stack")
 
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_NAME = "Local Admin"
-AWS_SERVICES = ("s3", "dynamodb", "ses", "sesv2", "scheduler", "lambda", "iam")
 
 
 @dataclass(frozen=True)

@@ -51,13 +51,10 @@ def aws(aws_env: None) -> Iterator[dict[str, Any]]:
     import boto3
     from moto import mock_aws
 
-    from local.provision import Names, provision
+    from local.provision import AWS_SERVICES, Names, provision
 
     with mock_aws():
-        clients = {
-            name: boto3.client(name, region_name=REGION)
-            for name in ("s3", "dynamodb", "ses", "sesv2", "scheduler", "lambda", "iam")
-        }
+        clients = {name: boto3.client(name, region_name=REGION) for name in AWS_SERVICES}
         provision(
             clients,
             Names(
