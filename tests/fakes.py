@@ -20,6 +20,7 @@ from chalicelib.domain.errors import (
     HardBounced,
     NotFound,
     RateLimited,
+    ReplayFailed,
     StorageError,
     VersionConflict,
 )
@@ -27,6 +28,7 @@ from chalicelib.domain.mail.delivery import MailRecord, QuarantineEntry, RateLim
 from chalicelib.domain.tickets.model import Event, Message, MessageKind, Ticket
 from chalicelib.services.ports import (
     CALL_BUDGET,
+    FailedTask,
     OutgoingMail,
     SentMail,
     ThreadLookup,
@@ -324,6 +326,42 @@ class InMemoryFeedback:
         return [e for (n, _), e in self.entries.items() if n == number]
 
 
+class InMemoryFailureQueue:
+    """FailureQueue as SQS keeps it: a received task is hidden until deleted or released."""
+
+    def __init__(self, *tasks: FailedTask, batch: int = 10) -> None:
+        self.waiting: dict[str, FailedTask] = {t.id: t for t in tasks}
+        self.hidden: dict[str, FailedTask] = {}
+        self.deleted: list[str] = []
+        self._batch = batch
+
+    def receive(self) -> list[FailedTask]:
+        batch = list(self.waiting.values())[: self._batch]
+        for task in batch:
+            self.hidden[task.id] = self.waiting.pop(task.id)
+        return batch
+
+    def delete(self, task: FailedTask) -> None:
+        self.hidden.pop(task.id)
+        self.deleted.append(task.id)
+
+    def release(self, task: FailedTask) -> None:
+        self.waiting[task.id] = self.hidden.pop(task.id)
+
+
+class RecordingInvoker:
+    """Invoker: records each call; `fail` names functions (or payload markers) that fail."""
+
+    def __init__(self, fail: Callable[[str, Mapping[str, Any]], bool] | None = None) -> None:
+        self.calls: list[tuple[str, Mapping[str, Any]]] = []
+        self._fail = fail or (lambda _function, _payload: False)
+
+    def invoke(self, function: str, payload: Mapping[str, Any]) -> None:
+        self.calls.append((function, payload))
+        if self._fail(function, payload):
+            raise ReplayFailed(f"{function} failed again")
+
+
 def _held_to_their_ports() -> None:
     """Never called: mypy checks here that each fake satisfies the port it stands in for."""
     from chalicelib.services import ports
@@ -336,3 +374,5 @@ def _held_to_their_ports() -> None:
     _tickets: ports.TicketStore = InMemoryTickets()
     _desk: ports.DeskStore = InMemoryTickets()
     _feedback: ports.FeedbackStore = InMemoryFeedback(InMemoryTickets())
+    _failures: ports.FailureQueue = InMemoryFailureQueue()
+    _invoker: ports.Invoker = RecordingInvoker()

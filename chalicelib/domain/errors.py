@@ -15,8 +15,9 @@ HelpdeskError
  ├── Forbidden           the caller's role may not do this
  ├── Unauthorized        no credentials, or credentials we do not know
  ├── TooLarge            a request body over the limit
- └── StorageError        an AWS call failed (adapters raise it `from` the ClientError)
-     └── MailRejected    SES refused a message we tried to send
+ ├── StorageError        an AWS call failed (adapters raise it `from` the ClientError)
+ │   └── MailRejected    SES refused a message we tried to send
+ └── ReplayFailed        a failed task, invoked again, failed again (it stays in its queue)
 """
 
 from __future__ import annotations
@@ -119,3 +120,6 @@ class AlreadyFired(Conflict):
         super().__init__(mark.schedule if mark else "")
         self.mark = mark
 
+
+class ReplayFailed(HelpdeskError):
+    """The function failed again on a replayed event; the event stays in its queue."""

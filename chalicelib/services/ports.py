@@ -454,6 +454,35 @@ class FeedbackStore(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class FailedTask:
+    """An asynchronous invocation that failed for good, kept in a failure queue."""
+
+    id: str  # the queue's message id
+    receipt: str  # what deleting or releasing it needs
+    function: str  # the function to invoke again (name or ARN)
+    payload: Mapping[str, Any]  # the event it got
+    why: str = ""  # what the record says went wrong
+
+
+class FailureQueue(Protocol):
+    def receive(self) -> list[FailedTask]:
+        """Up to a batch of tasks, hidden from other readers until released or deleted."""
+        ...
+
+    def delete(self, task: FailedTask) -> None: ...
+
+    def release(self, task: FailedTask) -> None:
+        """Visible again at once: for the next replay, and for the alarm."""
+        ...
+
+
+class Invoker(Protocol):
+    def invoke(self, function: str, payload: Mapping[str, Any]) -> None:
+        """Run the function on the payload and wait; raises ReplayFailed when it fails."""
+        ...
+
+
 class ReplyClaims(Protocol):
     def claim(self, claim: ReplyClaim) -> ReplyClaim | None:
         """Write the claim unless the agent's key is taken; returns the claim already there."""
