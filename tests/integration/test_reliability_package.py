@@ -131,7 +131,7 @@ def test_every_alarm_notifies_the_alarm_topic_and_the_set_stays_small(
         if a["Properties"]["Namespace"] == "AWS/Lambda"
     }
     assert functions == set(FUNCTIONS)
-    assert len(alarms) == 13  # $1.30 a month: README "Reliability" says so
+    assert len(alarms) == 13  # $1.30 a month, as README "When something fails for good" says
 
 
 def test_the_alarm_mail_subscription_exists_only_when_an_address_is_given(
