@@ -42,7 +42,11 @@ def main(
     failed = 0
     for name in QUEUES if args.queue == "all" else (args.queue,):
         queue = failure_queue(client("sqs"), outputs, args.stack, name)
-        report = replay(queue, invoker, dry_run=args.dry_run)
+        try:
+            report = replay(queue, invoker, dry_run=args.dry_run)
+        except StorageError as e:  # the queue itself failed: what was not replayed stays
+            print(f"replay: {name}: {e}", file=sys.stderr)
+            return 2
         print(summary(name, report))
         failed += len(report.failed)
     return 1 if failed else 0

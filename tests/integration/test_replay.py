@@ -176,3 +176,12 @@ def test_a_stack_that_does_not_exist_is_a_clear_error(
 ) -> None:
     assert replay.main(["--stack", "nope"], clients=helpdesk.container.client) == 2
     assert "cannot read stack nope" in capsys.readouterr().err
+
+
+def test_a_queue_that_cannot_be_read_is_a_clear_error_and_deletes_nothing(
+    helpdesk: Helpdesk, queues: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    helpdesk.aws["sqs"].delete_queue(QueueUrl=queues["FailedInboundQueueUrl"])
+
+    assert run(helpdesk, "--queue", "inbound") == 2
+    assert "replay: inbound: SQS receive_message" in capsys.readouterr().err
