@@ -3,7 +3,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: venv run clock test lint unit package bench clean
+.PHONY: venv run clock test lint unit package replay bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -36,6 +36,11 @@ lint: venv
 ## Build the CloudFormation deployment into build/ and validate it with cfn-lint.
 package: venv
 	PY=$(PY) scripts/package $(STAGE)
+
+## Invoke again what a deployed stack failed for good: make replay STACK=helpdesk [ARGS=--dry-run].
+replay: venv
+	$(if $(STACK),,$(error make replay needs STACK=<the CloudFormation stack's name>))
+	$(PY) -m ops.replay --stack $(STACK) $(ARGS)
 
 bench: venv
 	$(PY) -m bench

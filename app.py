@@ -9,6 +9,7 @@ from chalice.app import Chalice
 
 from chalicelib import bootstrap
 from chalicelib.adapters.aws.ses_event import receipts_from_event
+from chalicelib.adapters.aws.ses_feedback import feedback_from_event
 from chalicelib.api import agents, openapi, quarantine, queues, templates, ticket_work, tickets
 from chalicelib.api import reports as csat_reports
 from chalicelib.api import survey as survey_pages
@@ -71,3 +72,26 @@ def scheduled(event: dict[str, Any], context: Any) -> dict[str, Any]:
         raise
     logger.info("scheduled task done", extra={"result": result})
     return result
+
+
+@app.lambda_function(name="ses_events")
+@logger.inject_lambda_context(clear_state=True)
+def ses_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """SNS ← SES configuration set: bounces and complaints of the mail we sent."""
+    try:
+        feedback = feedback_from_event(event)
+    except InvalidInput as e:  # not an SES event: retrying cannot mend it
+        logger.error("SES event refused", extra={"reason": str(e)})
+        return {"refused": str(e)}
+    results = []
+    for item in feedback:
+        result = bootstrap.container().feedback.record(item)
+        results.append(
+            {
+                "recipient": result.recipient,
+                "kind": result.kind,
+                "ticket": result.ticket,
+                "suppressed": result.suppressed,
+            }
+        )
+    return {"results": results}

@@ -17,6 +17,7 @@ from typing import Any
 
 from bench.config import memory_mb
 from bench.observe import CallLog, LogSink
+from local.provision import AWS_SERVICES
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -38,7 +39,7 @@ ENV = {
     "PUBLIC_BASE_URL": "https://helpdesk.example/api",  # where the survey links point
     "SURVEY_SECRET_PARAMETER": "/helpdesk-bench/survey-secret",  # as deployed: read from SSM
 }
-HARNESS_SERVICES = ("s3", "dynamodb", "ses", "sesv2", "scheduler", "lambda", "iam", "ssm")
+HARNESS_SERVICES = (*AWS_SERVICES, "ssm")  # what provision() creates, and the survey secret
 APP_SERVICES = ("s3", "dynamodb", "sesv2", "scheduler")
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday, 10:00 in Helsinki
 INBOUND_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{STACK}-inbound-email"

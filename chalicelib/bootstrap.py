@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # imported where used, so that a Lambda loads only what its f
     from chalicelib.services.desk.queues import QueueBoard
     from chalicelib.services.desk.replies import ReplyService
     from chalicelib.services.desk.views import TicketViews
+    from chalicelib.services.feedback import FeedbackRecorder
     from chalicelib.services.inbound.ingest import IngestEmail
     from chalicelib.services.inbound.opening import TicketOpener
     from chalicelib.services.inbound.release import QuarantineRelease
@@ -114,7 +115,9 @@ class Container:
     def mailer(self) -> ports.Mailer:
         from chalicelib.adapters.aws.ses import SesMailer
 
-        return SesMailer(self.client("sesv2"), self.clock)
+        return SesMailer(
+            self.client("sesv2"), self.clock, self.settings.ses_configuration_set or None
+        )
 
     @cached_property
     def scheduler(self) -> ports.Scheduler:
@@ -126,6 +129,7 @@ class Container:
             s.scheduler_group,
             s.scheduler_target_arn,
             s.scheduler_role_arn,
+            s.scheduler_dead_letter_arn or None,
         )
 
     @cached_property
@@ -242,6 +246,15 @@ class Container:
 
         store = DynamoAgentStore(self.client("dynamodb"), self.settings.table_name)
         return AgentService(store, self.clock, list(self.settings.routing.queues))
+
+    @cached_property
+    def feedback(self) -> FeedbackRecorder:
+        """SES's bounces and complaints of the mail we sent (the `ses_events` Lambda)."""
+        from chalicelib.adapters.dynamo.feedback import DynamoFeedback
+        from chalicelib.services.feedback import FeedbackRecorder
+
+        store: ports.FeedbackStore = self._table(DynamoFeedback)
+        return FeedbackRecorder(store, self.settings.region)
 
     @cached_property
     def ingest(self) -> IngestEmail:

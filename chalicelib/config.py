@@ -84,6 +84,8 @@ class Settings:
     scheduler_group: str = "helpdesk"
     scheduler_role_arn: str = ""
     scheduler_target_arn: str = ""
+    scheduler_dead_letter_arn: str = ""  # SQS queue for schedules the Scheduler cannot deliver
+    ses_configuration_set: str = ""  # named on every send: bounces and complaints come back
     endpoint_url: str | None = None
     templates_dir: Path = TEMPLATES_DIR
     calendars: Mapping[str, CalendarSettings] = field(default_factory=dict)  # [calendars.<name>]
@@ -110,6 +112,8 @@ class Settings:
             scheduler_group=env.get("SCHEDULER_GROUP", "helpdesk"),
             scheduler_role_arn=env.get("SCHEDULER_ROLE_ARN", ""),
             scheduler_target_arn=env.get("SCHEDULER_TARGET_ARN", ""),
+            scheduler_dead_letter_arn=env.get("SCHEDULER_DEAD_LETTER_ARN", "").strip(),
+            ses_configuration_set=env.get("SES_CONFIGURATION_SET", "").strip(),
             endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
             public_base_url=env.get("PUBLIC_BASE_URL", "").strip().rstrip("/"),
             survey_secret=_secret(env),

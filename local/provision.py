@@ -1,7 +1,9 @@
 """Create in moto the resources infra/resources.yaml declares, from that file itself.
 
-Only the resource types the helpdesk uses are provisioned; the rest (IAM, alarms, queues) have
-no behaviour worth emulating locally and are listed as skipped.
+Only the resource types the helpdesk uses are provisioned: bucket, table, receipt rules, sending
+identity and configuration set, schedule group, the failure queues and the SES events topic. The
+rest (IAM, alarms, log groups, Lambda subscriptions and permissions) have no behaviour worth
+emulating locally and are listed as skipped, as are resources whose Condition is false.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import yaml
 
 INFRA_TEMPLATE = Path(__file__).resolve().parent.parent / "infra" / "resources.yaml"
 ACCOUNT = "123456789012"
+AWS_SERVICES = ("s3", "dynamodb", "ses", "sesv2", "scheduler", "lambda", "iam", "sqs", "sns")
 
 
 def load_template(path: Path = INFRA_TEMPLATE) -> dict[str, Any]:
@@ -52,12 +55,11 @@ class Resolver:
             "Table": names.table,
             "ScheduleGroup": names.schedule_group,
             "ReceiptRuleSet": params.get("ReceiptRuleSetName", "helpdesk"),
-            "InboundEmail": f"{names.stack}-inbound-email",
             "AWS::AccountId": ACCOUNT,
             "AWS::Region": names.region,
             "AWS::Partition": "aws",
             "AWS::StackName": names.stack,
-        }
+        } | physical_names(names)
 
     def __call__(self, value: Any) -> Any:
         if isinstance(value, list):
@@ -85,6 +87,8 @@ class Resolver:
     def _ref(self, name: str) -> Any:
         if name in self.params:
             return self.params[name]
+        if name in _REF_IS_ARN:  # Ref of a topic is its ARN
+            return self._get_att([name, "Arn"])
         return self.physical.get(name, name)
 
     def _sub(self, text: str) -> str:
@@ -104,6 +108,8 @@ class Resolver:
             "Table": f"arn:aws:dynamodb:{self.names.region}:{ACCOUNT}:table/{name}",
             "InboundEmail": f"arn:aws:lambda:{self.names.region}:{ACCOUNT}:function:{name}",
             "SchedulerRole": f"arn:aws:iam::{ACCOUNT}:role/{self.names.stack}-scheduler",
+            **{q: f"arn:aws:sqs:{self.names.region}:{ACCOUNT}:{self.physical[q]}" for q in QUEUES},
+            **{t: f"arn:aws:sns:{self.names.region}:{ACCOUNT}:{self.physical[t]}" for t in TOPICS},
         }
         if attribute == "Arn":
             return arns.get(logical, f"arn:aws:local:::{logical}")
@@ -111,7 +117,25 @@ class Resolver:
 
     def _if(self, arg: list[Any]) -> Any:
         condition, yes, no = arg
-        return self(yes) if self(self.conditions[condition]) else self(no)
+        return self(yes) if self.holds(condition) else self(no)
+
+    def holds(self, condition: str) -> bool:
+        return bool(self(self.conditions[condition]))
+
+
+QUEUES = {"FailedInboundQueue": "failed-inbound", "FailedTasksQueue": "failed-tasks"}
+TOPICS = {"SesEventsTopic": "ses-events", "AlarmTopic": "alarms"}
+_REF_IS_ARN = frozenset(TOPICS)
+
+
+def physical_names(names: Names) -> dict[str, str]:
+    """Names CloudFormation would generate, fixed here so that the `local` stage can name them."""
+    return {
+        "InboundEmail": f"{names.stack}-inbound-email",
+        "SesEvents": f"{names.stack}-ses-events",
+        "SesConfigurationSet": f"{names.stack}-helpdesk",
+        **{logical: f"{names.stack}-{name}" for logical, name in (QUEUES | TOPICS).items()},
+    }
 
 
 def provision(
@@ -124,6 +148,9 @@ def provision(
     ordered = sorted(template["Resources"].items(), key=lambda kv: _ORDER.get(kv[1]["Type"], 0))
     for logical, resource in ordered:
         kind = resource["Type"]
+        if "Condition" in resource and not resolve.holds(resource["Condition"]):
+            log.append(f"skipped {logical} ({kind}): condition {resource['Condition']} is false")
+            continue
         props = resolve(resource.get("Properties", {}))
         creator = _CREATORS.get(kind)
         if creator is None:
@@ -225,7 +252,50 @@ def _function(clients: Mapping[str, Any], names: Names, props: dict[str, Any], l
     return f"registered function {props['FunctionName']} (runs in-process) ({logical})"
 
 
-_ORDER = {"AWS::Serverless::Function": -1}
+def _queue(clients: Mapping[str, Any], names: Names, props: dict[str, Any], logical: str) -> str:
+    name = physical_names(names)[logical]
+    attributes = {k: str(props[k]) for k in ("MessageRetentionPeriod",) if k in props}
+    if "SqsManagedSseEnabled" in props:
+        attributes["SqsManagedSseEnabled"] = str(props["SqsManagedSseEnabled"]).lower()
+    clients["sqs"].create_queue(QueueName=name, Attributes=attributes)
+    return f"created queue {name} ({logical})"
+
+
+def _topic(clients: Mapping[str, Any], names: Names, props: dict[str, Any], logical: str) -> str:
+    name = physical_names(names)[logical]
+    clients["sns"].create_topic(Name=name)
+    return f"created topic {name} ({logical})"
+
+
+def _configuration_set(
+    clients: Mapping[str, Any], names: Names, props: dict[str, Any], logical: str
+) -> str:
+    clients["sesv2"].create_configuration_set(ConfigurationSetName=props["Name"])
+    return f"created SES configuration set {props['Name']} ({logical})"
+
+
+def _event_destination(
+    clients: Mapping[str, Any], names: Names, props: dict[str, Any], logical: str
+) -> str:
+    declared = props["EventDestination"]
+    destination = {
+        "Name": declared["Name"],
+        "Enabled": declared["Enabled"],
+        "MatchingEventTypes": declared["MatchingEventTypes"],
+        "SNSDestination": {"TopicARN": declared["SnsDestination"]["TopicARN"]},
+    }
+    clients["ses"].create_configuration_set_event_destination(
+        ConfigurationSetName=props["ConfigurationSetName"], EventDestination=destination
+    )
+    events = ", ".join(declared["MatchingEventTypes"])
+    return f"created SES event destination {declared['Name']} ({events}) ({logical})"
+
+
+_ORDER = {
+    "AWS::Serverless::Function": -1,
+    "AWS::SNS::Topic": -1,
+    "AWS::SES::ConfigurationSetEventDestination": 1,  # after its configuration set
+}
 
 _CREATORS = {
     "AWS::Serverless::Function": _function,
@@ -235,4 +305,8 @@ _CREATORS = {
     "AWS::SES::ReceiptRule": _rule,
     "AWS::SES::EmailIdentity": _identity,
     "AWS::Scheduler::ScheduleGroup": _schedule_group,
+    "AWS::SQS::Queue": _queue,
+    "AWS::SNS::Topic": _topic,
+    "AWS::SES::ConfigurationSet": _configuration_set,
+    "AWS::SES::ConfigurationSetEventDestination": _event_destination,
 }

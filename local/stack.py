@@ -22,8 +22,9 @@ from local.clock import LocalClock
 from local.firing import ScheduleRunner, Ticker
 from local.lambdas import LambdaFunctions
 from local.logs import readable_powertools
+from local.mailbox_simulator import MailboxSimulator
 from local.outbox import read_outbox
-from local.provision import Names, provision
+from local.provision import ACCOUNT, AWS_SERVICES, Names, physical_names, provision
 from local.receipt_rules import active_rules
 from local.receiving import Receiver
 from local.routes import LocalServices, local_blueprint
@@ -35,7 +36,6 @@ log = logging.getLogger("local.stack")
 
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_NAME = "Local Admin"
-AWS_SERVICES = ("s3", "dynamodb", "ses", "sesv2", "scheduler", "lambda", "iam")
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ class Stack:
         write_token(s.token_file, token)
         log.info("admin agent %s; token written to %s", ADMIN_EMAIL, s.token_file)
         functions = _functions(app_module, names.stack, config)
+        self._start_mailbox_simulator(container, functions, names, clock)
         receiver = self._start_smtp(clients, functions, clock)
         runner = self._start_clock(clients, names.schedule_group, functions, clock)
         self._start_api(app_module, config, clock, runner)
@@ -103,6 +104,23 @@ class Stack:
         app_module = importlib.import_module("app")
         readable_powertools(app_module.logger)
         return app_module
+
+    def _start_mailbox_simulator(
+        self,
+        container: bootstrap.Container,
+        functions: LambdaFunctions,
+        names: Names,
+        clock: LocalClock,
+    ) -> None:
+        physical, region = physical_names(names), names.region
+        simulator = MailboxSimulator(
+            functions.invoke,
+            f"arn:aws:lambda:{region}:{ACCOUNT}:function:{physical['SesEvents']}",
+            f"arn:aws:sns:{region}:{ACCOUNT}:{physical['SesEventsTopic']}",
+            clock.now,
+        )
+        simulator.attach(container.client("sesv2"))
+        self._stops.append(("mailbox simulator", simulator.close))
 
     def _start_smtp(
         self, clients: dict[str, Any], functions: LambdaFunctions, clock: LocalClock

@@ -28,6 +28,9 @@ TEST_ENV = {
     "SCHEDULER_TARGET_ARN": (
         "arn:aws:lambda:eu-west-1:123456789012:function:helpdesk-local-scheduled"
     ),
+    # the failed-tasks queue and the configuration set, as local/provision.py names them
+    "SCHEDULER_DEAD_LETTER_ARN": "arn:aws:sqs:eu-west-1:123456789012:helpdesk-local-failed-tasks",
+    "SES_CONFIGURATION_SET": "helpdesk-local-helpdesk",
     "HELPDESK_STAGE": "test",
     "PUBLIC_BASE_URL": "https://helpdesk.test/api",  # where the survey links point
     "SURVEY_SECRET": "test-survey-secret-0123456789",
@@ -48,13 +51,10 @@ def aws(aws_env: None) -> Iterator[dict[str, Any]]:
     import boto3
     from moto import mock_aws
 
-    from local.provision import Names, provision
+    from local.provision import AWS_SERVICES, Names, provision
 
     with mock_aws():
-        clients = {
-            name: boto3.client(name, region_name=REGION)
-            for name in ("s3", "dynamodb", "ses", "sesv2", "scheduler", "lambda", "iam")
-        }
+        clients = {name: boto3.client(name, region_name=REGION) for name in AWS_SERVICES}
         provision(
             clients,
             Names(

@@ -17,8 +17,10 @@ from typing import Any
 from chalicelib.domain.errors import (
     AlreadyProcessed,
     DuplicateMessage,
+    HardBounced,
     NotFound,
     RateLimited,
+    ReplayFailed,
     StorageError,
     VersionConflict,
 )
@@ -26,7 +28,13 @@ from chalicelib.domain.mail.delivery import AckState, MailRecord, QuarantineEntr
 from chalicelib.domain.mail.duplicates import DEDUPE_WINDOW
 from chalicelib.domain.mail.language import ModelGuess
 from chalicelib.domain.tickets.model import Event, Message, MessageKind, Ticket
-from chalicelib.services.ports import CALL_BUDGET, OutgoingMail, ThreadLookup
+from chalicelib.services.ports import (
+    CALL_BUDGET,
+    FailedTask,
+    OutgoingMail,
+    SentMail,
+    ThreadLookup,
+)
 
 
 class FakeClock:
@@ -155,6 +163,7 @@ class InMemoryTickets:
         self.sent_to: dict[str, frozenset[str]] = {}  # our Message-IDs: to whom we sent them
         self.quarantined: dict[str, QuarantineEntry] = {}
         self.rates: dict[str, int] = {}
+        self.hard_bounced: set[str] = set()  # CUSTOMER#<address> items with hard_bounced_at
         self.written: list[Written] = []
         self.item_budget: int | None = None
         self._next = next_number
@@ -217,6 +226,8 @@ class InMemoryTickets:
         if ticket.number in self.tickets:
             raise StorageError(f"ticket {ticket.number} exists")
         if rate_limit is not None:
+            if rate_limit.sender.lower() in self.hard_bounced:
+                raise HardBounced(rate_limit.sender)
             self._count(rate_limit, record.received_at)
         self.records[record.mail_id] = record
         self.tickets[ticket.number] = ticket
@@ -351,6 +362,75 @@ def _indexed(record: MailRecord | None) -> bool:
     return not (record is not None and record.fingerprint and record.fingerprint.reuses_message_id)
 
 
+class InMemoryFeedback:
+    """FeedbackStore on an InMemoryTickets: its Message-ID index, a log, its hard bounces."""
+
+    def __init__(self, tickets: InMemoryTickets) -> None:
+        self.tickets = tickets
+        self.entries: dict[tuple[int, str], Event] = {}  # (ticket, key): a PutItem per key
+        self.bounces: dict[str, tuple[datetime, str, int | None]] = {}
+
+    def find_sent(self, message_ids: Sequence[str]) -> SentMail | None:
+        for message_id in message_ids:
+            number = self.tickets.message_ids.get(message_id)
+            if number is None:
+                continue
+            provider_id = message_id.partition("@")[0]
+            thread = self.tickets.messages.get(number, [])
+            message = next(
+                (m for m in thread if message_id == m.message_id or provider_id == m.provider_id),
+                None,
+            )
+            return SentMail(number, message)
+        return None
+
+    def add_event(self, number: int, event: Event, key: str) -> None:
+        self.entries[(number, key)] = event
+
+    def hard_bounced(self, address: str, at: datetime, reason: str, ticket: int | None) -> None:
+        self.tickets.hard_bounced.add(address.lower())
+        self.bounces[address.lower()] = (at, reason, ticket)
+
+    def events(self, number: int) -> list[Event]:
+        return [e for (n, _), e in self.entries.items() if n == number]
+
+
+class InMemoryFailureQueue:
+    """FailureQueue as SQS keeps it: a received task is hidden until deleted or released."""
+
+    def __init__(self, *tasks: FailedTask, batch: int = 10) -> None:
+        self.waiting: dict[str, FailedTask] = {t.id: t for t in tasks}
+        self.hidden: dict[str, FailedTask] = {}
+        self.deleted: list[str] = []
+        self._batch = batch
+
+    def receive(self) -> list[FailedTask]:
+        batch = list(self.waiting.values())[: self._batch]
+        for task in batch:
+            self.hidden[task.id] = self.waiting.pop(task.id)
+        return batch
+
+    def delete(self, task: FailedTask) -> None:
+        self.hidden.pop(task.id)
+        self.deleted.append(task.id)
+
+    def release(self, task: FailedTask) -> None:
+        self.waiting[task.id] = self.hidden.pop(task.id)
+
+
+class RecordingInvoker:
+    """Invoker: records each call; `fail` names functions (or payload markers) that fail."""
+
+    def __init__(self, fail: Callable[[str, Mapping[str, Any]], bool] | None = None) -> None:
+        self.calls: list[tuple[str, Mapping[str, Any]]] = []
+        self._fail = fail or (lambda _function, _payload: False)
+
+    def invoke(self, function: str, payload: Mapping[str, Any]) -> None:
+        self.calls.append((function, payload))
+        if self._fail(function, payload):
+            raise ReplayFailed(f"{function} failed again")
+
+
 def _held_to_their_ports() -> None:
     """Never called: mypy checks here that each fake satisfies the port it stands in for."""
     from chalicelib.services import ports
@@ -363,3 +443,6 @@ def _held_to_their_ports() -> None:
     _language: ports.LanguageModel = ScriptedLanguageModel()
     _tickets: ports.TicketStore = InMemoryTickets()
     _desk: ports.DeskStore = InMemoryTickets()
+    _feedback: ports.FeedbackStore = InMemoryFeedback(InMemoryTickets())
+    _failures: ports.FailureQueue = InMemoryFailureQueue()
+    _invoker: ports.Invoker = RecordingInvoker()

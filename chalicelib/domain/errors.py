@@ -6,7 +6,9 @@ HelpdeskError
  │    ├── VersionConflict     a ticket changed since it was read (the unit of work retries)
  │    ├── AlreadyProcessed    this SES delivery was handled before (carries its record)
  │    ├── DuplicateMessage    this Message-ID (or this sender and content) is already stored
- │    ├── RateLimited         the sender had all the acknowledgements the limits allow
+ │    ├── AckRefused          no acknowledgement may go to this sender (`reason` says why)
+ │    │    ├── RateLimited    the sender had all the acknowledgements the limits allow
+ │    │    └── HardBounced    mail to the sender's address bounced for good
  │    ├── OptedOut            the customer asked for no more surveys
  │    └── AlreadyFired        this SLA schedule acted before (carries its mark)
  ├── InvalidInput        a field is missing or malformed (names the field)
@@ -16,6 +18,7 @@ HelpdeskError
  ├── StorageError        an AWS call failed and can be tried again (adapters raise it `from`
  │    │                  the botocore error, ClientError or BotoCoreError alike)
  │    └── MailRejected    SES refused a message we tried to send: trying again will not help
+ ├── ReplayFailed        a failed task, invoked again, failed again (it stays in its queue)
  └── DeliveryUnknown     SES may have taken the mail (a timeout after the request left):
                          treated as sent, never sent again, shown to the agent
 """
@@ -103,12 +106,26 @@ class DuplicateMessage(Conflict):
         self.content_hash = content_hash
 
 
-class RateLimited(Conflict):
+class AckRefused(Conflict):
+    """No acknowledgement may go to this sender; `reason` is what the ticket's log says."""
+
+    reason = "ack_refused"
+
+
+class RateLimited(AckRefused):
     """The sender had as many acknowledgements as the limits allow."""
+
+    reason = "rate_limited"
 
     def __init__(self, counted: str) -> None:
         super().__init__(f"no acknowledgement left for {counted}")
         self.counted = counted  # the quota that is full: an address or "@<domain>"
+
+
+class HardBounced(AckRefused):
+    """Mail to the sender's address bounced for good (a CUSTOMER#<address> item says so)."""
+
+    reason = "hard_bounced"
 
 
 class VersionConflict(Conflict):
@@ -125,3 +142,7 @@ class AlreadyFired(Conflict):
     def __init__(self, mark: FiringMark | None) -> None:
         super().__init__(mark.schedule if mark else "")
         self.mark = mark
+
+
+class ReplayFailed(HelpdeskError):
+    """The function failed again on a replayed event; the event stays in its queue."""

@@ -178,7 +178,11 @@ class TicketStore(VersionedTickets, Protocol):
         record: MailRecord,
         rate_limit: RateLimit | None,
     ) -> None:
-        """One transaction. Raises AlreadyProcessed, DuplicateMessage or RateLimited."""
+        """One transaction. Raises AlreadyProcessed, DuplicateMessage, or AckRefused.
+
+        With a `rate_limit` (an acknowledgement is owed), the transaction also counts it and
+        checks that the sender's address has not hard-bounced: RateLimited or HardBounced.
+        """
         ...
 
     def record_sent(self, *, record: MailRecord, message: Message, ids: Sequence[str]) -> None:
@@ -444,6 +448,59 @@ class AgentStore(Protocol):
     def list_tokens(self, agent_id: str) -> list[ApiToken]: ...
 
     def revoke_token(self, token: ApiToken) -> None: ...
+
+
+@dataclass(frozen=True)
+class SentMail:
+    """A mail we sent, found by its Message-ID: its ticket, and its copy on the thread."""
+
+    ticket_number: int
+    message: Message | None
+
+
+class FeedbackStore(Protocol):
+    """Where SES's word about a sent mail (a bounce, a complaint) is kept."""
+
+    def find_sent(self, message_ids: Sequence[str]) -> SentMail | None:
+        """The ticket of the first of these Message-IDs we know (MSGID items)."""
+        ...
+
+    def add_event(self, number: int, event: Event, key: str) -> None:
+        """One entry on the ticket's log; the same `key` again writes the same entry."""
+        ...
+
+    def hard_bounced(self, address: str, at: datetime, reason: str, ticket: int | None) -> None:
+        """Remember that the address takes no mail: acknowledgements to it stop."""
+        ...
+
+
+@dataclass(frozen=True)
+class FailedTask:
+    """An asynchronous invocation that failed for good, kept in a failure queue."""
+
+    id: str  # the queue's message id
+    receipt: str  # what deleting or releasing it needs
+    function: str  # the function to invoke again (name or ARN)
+    payload: Mapping[str, Any]  # the event it got
+    why: str = ""  # what the record says went wrong
+
+
+class FailureQueue(Protocol):
+    def receive(self) -> list[FailedTask]:
+        """Up to a batch of tasks, hidden from other readers until released or deleted."""
+        ...
+
+    def delete(self, task: FailedTask) -> None: ...
+
+    def release(self, task: FailedTask) -> None:
+        """Visible again at once: for the next replay, and for the alarm."""
+        ...
+
+
+class Invoker(Protocol):
+    def invoke(self, function: str, payload: Mapping[str, Any]) -> None:
+        """Run the function on the payload and wait; raises ReplayFailed when it fails."""
+        ...
 
 
 class ReplyClaims(Protocol):

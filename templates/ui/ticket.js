@@ -282,7 +282,9 @@ function transferForm(ticket, ctx) {
 
 function history(events) {
   const items = events.map((e) =>
-    el("li", {}, timeEl(e.at), ` ${e.kind.replaceAll("_", " ")} · ${e.actor}`));
+    el("li", {}, timeEl(e.at), ` ${e.kind.replaceAll("_", " ")} · ${e.actor}`,
+      // a sentence for the agent, e.g. "reply to x@y bounced: …" (appended as text, not markup)
+      e.data && typeof e.data.text === "string" ? `: ${e.data.text}` : null));
   return el("details", { class: "panel history" },
     el("summary", { text: `History (${events.length})` }), el("ol", {}, items));
 }

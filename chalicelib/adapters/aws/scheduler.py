@@ -13,14 +13,31 @@ from chalicelib.domain.errors import StorageError
 
 
 class EventBridgeScheduler:
-    def __init__(self, client: Any, group: str, target_arn: str, role_arn: str) -> None:
+    def __init__(
+        self,
+        client: Any,
+        group: str,
+        target_arn: str,
+        role_arn: str,
+        dead_letter_arn: str | None = None,
+    ) -> None:
         self._client = client
         self._group = group
         self._target = target_arn
         self._role = role_arn
+        self._dead_letter = dead_letter_arn
 
     def create(self, name: str, at: datetime, payload: Mapping[str, Any]) -> bool:
         when = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        target: dict[str, Any] = {
+            "Arn": self._target,
+            "RoleArn": self._role,
+            "Input": json.dumps(dict(payload), separators=(",", ":")),
+            "RetryPolicy": {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185},
+        }
+        if self._dead_letter:
+            # what the Scheduler could not hand over lands here, not nowhere (make replay)
+            target["DeadLetterConfig"] = {"Arn": self._dead_letter}
         try:
             self._client.create_schedule(
                 Name=name,
@@ -29,12 +46,7 @@ class EventBridgeScheduler:
                 ScheduleExpressionTimezone="UTC",
                 FlexibleTimeWindow={"Mode": "OFF"},
                 ActionAfterCompletion="DELETE",
-                Target={
-                    "Arn": self._target,
-                    "RoleArn": self._role,
-                    "Input": json.dumps(dict(payload), separators=(",", ":")),
-                    "RetryPolicy": {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185},
-                },
+                Target=target,
             )
         except ClientError as e:
             if e.response["Error"]["Code"] == "ConflictException":

@@ -14,7 +14,7 @@ RATE#@<domain> / <yyyy-mm-dd>    the same for everyone at one domain (free-mail 
 COUNTER / TICKET                 the last ticket number handed out
 FIRED#<schedule> / FIRED         an SLA schedule that acted (at most once), and its mail (TTL)
 TICKET#<n> / SURVEY#<id>         a survey's latest answer (adapters/dynamo/survey.py)
-CUSTOMER#<address> / CUSTOMER    a customer's preferences: the survey opt-out
+CUSTOMER#<address> / CUSTOMER    a customer's preferences: the survey opt-out; a hard bounce
 
 GSI1 queue view     Q#<queue>#<group>        by due time
 GSI2 assignee view  A#<agent or ->#<group>   by due time ("mine", "unassigned")
@@ -82,6 +82,10 @@ def dedupe_item(found: Fingerprint, ticket: int, mail_id: str, at: datetime) -> 
         "content_hash": found.content_hash,
         "expires": int((at + DEDUPE_WINDOW).timestamp()),
     }
+
+
+def customer_key(address: str) -> Item:
+    return {"PK": f"CUSTOMER#{address.strip().lower()}", "SK": "CUSTOMER"}
 
 
 def group_of(status: Status) -> str:
@@ -270,12 +274,13 @@ def _attachment_from_map(m: Item) -> AttachmentRef:
     )
 
 
-def event_to_item(number: int, event: Event, seq: int) -> Item:
+def event_to_item(number: int, event: Event, seq: int, tail: str | None = None) -> Item:
+    """`tail` makes the key; by default a random one keeps two writers in the same microsecond
+    from colliding, a given one makes a repeated write of the same event land on itself."""
     return _compact(
         {
             "PK": ticket_pk(number),
-            # the random tail keeps two writers in the same microsecond from colliding
-            "SK": f"EVT#{ts(event.at)}#{seq:03d}#{event.kind}#{secrets.token_hex(3)}",
+            "SK": f"EVT#{ts(event.at)}#{seq:03d}#{event.kind}#{tail or secrets.token_hex(3)}",
             "type": "event",
             "at": ts(event.at),
             "kind": event.kind,

@@ -22,8 +22,7 @@ from chalicelib.domain.tickets.model import Event, Message, Ticket
 SUPPRESSED = "acknowledgement_suppressed"
 
 
-def customer_key(address: str) -> items.Item:
-    return {"PK": f"CUSTOMER#{address.strip().lower()}", "SK": "CUSTOMER"}
+customer_key = items.customer_key  # CUSTOMER#<address>: opt-outs here, hard bounces beside
 
 
 def csat_period(at: datetime) -> str:

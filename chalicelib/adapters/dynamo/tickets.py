@@ -13,6 +13,7 @@ from chalicelib.adapters.dynamo.table import Cancelled, DynamoTable, from_attr, 
 from chalicelib.domain.errors import (
     AlreadyProcessed,
     DuplicateMessage,
+    HardBounced,
     RateLimited,
     StorageError,
     VersionConflict,
@@ -107,6 +108,10 @@ class DynamoTicketStore(DynamoTable):
         for quota in rate_limit.quotas if rate_limit else ():
             quotas[len(ops)] = quota.key
             ops.append(self._rate_update(quota, record))
+        bounce_at = None
+        if rate_limit is not None:  # the acknowledgement's check, in the same transaction
+            bounce_at = len(ops)
+            ops.append(self._not_hard_bounced(rate_limit.sender))
         cancelled = self.transact(ops)
         if cancelled is None:
             return
@@ -114,6 +119,8 @@ class DynamoTicketStore(DynamoTable):
         full = [key for at, key in quotas.items() if at in cancelled.failed]
         if full:
             raise RateLimited(full[0])
+        if bounce_at is not None and bounce_at in cancelled.failed:
+            raise HardBounced(rate_limit.sender if rate_limit else "")
         raise StorageError(f"ticket {ticket.number} not created: {cancelled.failed}")
 
     def append_message(
@@ -243,6 +250,17 @@ class DynamoTicketStore(DynamoTable):
                 sender=old.get("sender"),
                 content_hash=old.get("content_hash"),
             )
+
+    def _not_hard_bounced(self, address: str) -> dict[str, Any]:
+        """The acknowledgement's check, in the same transaction: no read of its own."""
+        return {
+            "ConditionCheck": {
+                "TableName": self._table,
+                "Key": to_attr(items.customer_key(address)),
+                "ConditionExpression": "attribute_not_exists(hard_bounced_at)",
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            }
+        }
 
     def _rate_update(self, limit: Quota, record: MailRecord) -> dict[str, Any]:
         at = record.received_at

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from chalicelib.config import AckSettings, Limits
 from chalicelib.domain.errors import (
+    AckRefused,
     AlreadyProcessed,
     DuplicateMessage,
     RateLimited,
@@ -234,11 +235,13 @@ class IngestEmail:
         except StorageError:  # it may have committed: the retry must still send
             self._acks.release(record)
             raise
-        except RateLimited as full:
+        except AckRefused as refused:  # rate limited, or the address hard-bounced
             record = replace(
-                record, ack=AckState.NOT_WANTED, ack_reason="rate_limited", ack_claimed_at=None
+                record, ack=AckState.NOT_WANTED, ack_reason=refused.reason, ack_claimed_at=None
             )
-            why = {"reason": "rate_limited", "quota": full.counted}
+            why: dict[str, object] = {"reason": refused.reason}
+            if isinstance(refused, RateLimited):
+                why["quota"] = refused.counted
             suppressed = Event(now, "acknowledgement_suppressed", "system", why)
             self._store_new(ticket, message, [*events, suppressed], record, None)
         except DuplicateMessage as dup:

@@ -94,3 +94,43 @@ def test_the_schedule_group_exists(aws: dict[str, Any]) -> None:
 def test_the_sending_identity_is_the_declared_mail_domain(aws: dict[str, Any]) -> None:
     identities = aws["sesv2"].list_email_identities()["EmailIdentities"]
     assert default("MailDomain") in [i["IdentityName"] for i in identities]
+
+
+def test_the_failure_queues_exist_and_keep_messages_as_declared(aws: dict[str, Any]) -> None:
+    for logical, name in (
+        ("FailedInboundQueue", "helpdesk-local-failed-inbound"),
+        ("FailedTasksQueue", "helpdesk-local-failed-tasks"),
+    ):
+        url = aws["sqs"].get_queue_url(QueueName=name)["QueueUrl"]
+        attributes = aws["sqs"].get_queue_attributes(QueueUrl=url, AttributeNames=["All"])
+        declared = props(logical)["MessageRetentionPeriod"]
+        assert attributes["Attributes"]["MessageRetentionPeriod"] == str(declared)
+
+
+def test_the_schedules_dead_letter_queue_is_the_failed_tasks_queue(aws: dict[str, Any]) -> None:
+    arn = aws["sqs"].get_queue_attributes(
+        QueueUrl=aws["sqs"].get_queue_url(QueueName="helpdesk-local-failed-tasks")["QueueUrl"],
+        AttributeNames=["QueueArn"],
+    )["Attributes"]["QueueArn"]
+    assert arn == TEST_ENV["SCHEDULER_DEAD_LETTER_ARN"]
+
+
+def test_the_configuration_set_publishes_bounces_and_complaints_to_the_events_topic(
+    aws: dict[str, Any],
+) -> None:
+    name = TEST_ENV["SES_CONFIGURATION_SET"]
+    assert aws["sesv2"].get_configuration_set(ConfigurationSetName=name)
+    topics = [t["TopicArn"] for t in aws["sns"].list_topics()["Topics"]]
+    assert "arn:aws:sns:eu-west-1:123456789012:helpdesk-local-ses-events" in topics
+    declared = props("SesConfigurationSetEvents")["EventDestination"]
+    assert declared["MatchingEventTypes"] == ["bounce", "complaint"]
+
+
+def test_a_resource_whose_condition_is_false_is_not_created(aws: dict[str, Any]) -> None:
+    assert default("AlarmEmail") == ""  # so AlarmEmailSubscription's condition is false
+    [alarms] = [
+        t["TopicArn"]
+        for t in aws["sns"].list_topics()["Topics"]
+        if t["TopicArn"].endswith("alarms")
+    ]
+    assert aws["sns"].list_subscriptions_by_topic(TopicArn=alarms)["Subscriptions"] == []
