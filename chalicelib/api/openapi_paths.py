@@ -47,7 +47,7 @@ _REPLY = op(
         template_id=STR,
         status=_STATUS,
     ),
-    errors=(404, 409),
+    errors=(404, 409, 422),
 )
 _REPLY["responses"]["200"] = {
     "description": "A repeat of an earlier request with the same Idempotency-Key: the reply "
