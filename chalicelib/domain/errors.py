@@ -8,7 +8,8 @@ HelpdeskError
  │    ├── DuplicateMessage    this Message-ID (or this sender and content) is already stored
  │    ├── RateLimited         the sender had all the acknowledgements the limits allow
  │    ├── OptedOut            the customer asked for no more surveys
- │    └── AlreadyFired        this SLA schedule acted before (carries its mark)
+ │    ├── AlreadyFired        this SLA schedule acted before (carries its mark)
+ │    └── KeyUsed             an agent's Idempotency-Key acted before (carries its claim)
  ├── InvalidInput        a field is missing or malformed (names the field)
  ├── Forbidden           the caller's role may not do this
  ├── Unauthorized        no credentials, or credentials we do not know
@@ -25,6 +26,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from chalicelib.domain.desk.action_keys import ActionClaim
     from chalicelib.domain.mail.delivery import MailRecord
     from chalicelib.domain.sla.firing import FiringMark
 
@@ -125,3 +127,11 @@ class AlreadyFired(Conflict):
     def __init__(self, mark: FiringMark | None) -> None:
         super().__init__(mark.schedule if mark else "")
         self.mark = mark
+
+
+class KeyUsed(Conflict):
+    """A note, take or transfer under this key was written before; `claim` says what it did."""
+
+    def __init__(self, claim: ActionClaim) -> None:
+        super().__init__(claim.action)
+        self.claim = claim
