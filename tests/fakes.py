@@ -14,10 +14,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from chalicelib.domain.desk.action_keys import ActionClaim
 from chalicelib.domain.errors import (
     AlreadyProcessed,
     DuplicateMessage,
     HardBounced,
+    KeyUsed,
     NotFound,
     RateLimited,
     ReplayFailed,
@@ -162,6 +164,7 @@ class InMemoryTickets:
         self.dedupe: dict[tuple[str, str], tuple[int, datetime]] = {}  # → ticket, claimed until
         self.sent_to: dict[str, frozenset[str]] = {}  # our Message-IDs: to whom we sent them
         self.quarantined: dict[str, QuarantineEntry] = {}
+        self.action_claims: dict[tuple[str, str], ActionClaim] = {}  # (agent, key) → its claim
         self.rates: dict[str, int] = {}
         self.hard_bounced: set[str] = set()  # CUSTOMER#<address> items with hard_bounced_at
         self.written: list[Written] = []
@@ -264,11 +267,36 @@ class InMemoryTickets:
         self.tickets[ticket.number] = ticket
         self.written.append(Written("update", ticket.number, list(events)))
 
-    def add_to_thread(self, *, message: Message, events: Sequence[Event]) -> None:
+    def add_to_thread(
+        self, *, message: Message, events: Sequence[Event], claim: ActionClaim | None = None
+    ) -> None:
+        self._check_claim(claim)
         if message.ticket_number not in self.tickets:
             raise NotFound(f"no ticket {message.ticket_number}")
         self._add(message, ())
+        self._keep_claim(claim)
         self.written.append(Written("thread", message.ticket_number, list(events), message))
+
+    def write_claimed(
+        self,
+        *,
+        ticket: Ticket,
+        expected_version: int,
+        events: Sequence[Event],
+        message: Message | None,
+        claim: ActionClaim,
+    ) -> None:
+        self._check_claim(claim)
+        self._check_version(ticket.number, expected_version)
+        self.tickets[ticket.number] = ticket
+        if message is not None:
+            self._add(message, ())
+        self._keep_claim(claim)
+        kind = "update" if message is None else "append"
+        self.written.append(Written(kind, ticket.number, list(events), message))
+
+    def action_claim(self, agent: str, key: str) -> ActionClaim | None:
+        return self.action_claims.get((agent, key))
 
     def record_sent(self, *, record: MailRecord, message: Message, ids: Sequence[str]) -> None:
         self.records[record.mail_id] = record
@@ -333,6 +361,15 @@ class InMemoryTickets:
         else:
             until = record.received_at + DEDUPE_WINDOW
             self.dedupe[(found.sender, found.content_hash)] = (message.ticket_number, until)
+
+    def _check_claim(self, claim: ActionClaim | None) -> None:
+        held = self.action_claims.get((claim.agent, claim.key)) if claim else None
+        if held is not None:
+            raise KeyUsed(held)
+
+    def _keep_claim(self, claim: ActionClaim | None) -> None:
+        if claim is not None:
+            self.action_claims[(claim.agent, claim.key)] = claim
 
     def _check_version(self, number: int, expected: int) -> None:
         current = self.tickets.get(number)

@@ -15,6 +15,7 @@ from chalicelib.domain.errors import (
     Forbidden,
     HelpdeskError,
     InvalidInput,
+    MailRejected,
     NotFound,
     StorageError,
     TooLarge,
@@ -23,6 +24,7 @@ from chalicelib.domain.errors import (
 
 MAX_BODY_BYTES = 256 * 1024
 AGENT_KEY = "helpdesk_agent"
+RETRY_AFTER_SECONDS = 5  # a throttled or failed AWS call is usually through by then
 
 _STATUS: list[tuple[type[HelpdeskError], int, str]] = [
     (InvalidInput, 400, "invalid_input"),
@@ -31,6 +33,7 @@ _STATUS: list[tuple[type[HelpdeskError], int, str]] = [
     (NotFound, 404, "not_found"),
     (Conflict, 409, "conflict"),
     (TooLarge, 413, "too_large"),
+    (MailRejected, 422, "mail_rejected"),  # before StorageError: trying again will not help
     (StorageError, 503, "unavailable"),
 ]
 
@@ -50,8 +53,15 @@ def error_response(error: HelpdeskError) -> Response:
         body["field"] = error.field
     if isinstance(error, Conflict) and error.current is not None:
         body["current"] = error.current
-    headers = {"WWW-Authenticate": 'Bearer realm="helpdesk"'} if status == 401 else None
-    return json_response(body, status, headers)
+    return json_response(body, status, _headers(status))
+
+
+def _headers(status: int) -> dict[str, str] | None:
+    if status == 401:
+        return {"WWW-Authenticate": 'Bearer realm="helpdesk"'}
+    if status == 503:
+        return {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    return None
 
 
 def api_errors[F: Callable[..., Any]](view: F) -> F:

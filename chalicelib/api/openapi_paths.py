@@ -47,13 +47,37 @@ _REPLY = op(
         template_id=STR,
         status=_STATUS,
     ),
-    errors=(404, 409),
+    errors=(404, 409, 422),
 )
 _REPLY["responses"]["200"] = {
     "description": "A repeat of an earlier request with the same Idempotency-Key: the reply "
     "made then, nothing sent again (header Idempotent-Replayed: true)",
     "content": {"application/json": {"schema": ref("ReplyResult")}},
 }
+
+_ACTION_KEY = header(
+    "Idempotency-Key",
+    {"type": "string", "minLength": 1, "maxLength": 255},
+    "one per request (e.g. a UUID): a repeated request acts once and answers 200 with "
+    "Idempotent-Replayed: true; the same key with a different request is a 400",
+)
+
+
+def _keyed(operation: Schema, result: str, answer: str) -> Schema:
+    """An action that takes an Idempotency-Key, and the 200 its repeat answers with."""
+    operation["parameters"].append(_ACTION_KEY)
+    repeat = f"a repeat with the same Idempotency-Key: {answer}, nothing done again (header "
+    repeat += "Idempotent-Replayed: true)"
+    done = operation["responses"].get("200")
+    if done is not None:  # the action's own answer is a 200 too
+        done["description"] += f"; or {repeat}"
+        return operation
+    operation["responses"]["200"] = {
+        "description": repeat[0].upper() + repeat[1:],
+        "content": {"application/json": {"schema": ref(result)}},
+    }
+    return operation
+
 
 TICKETS: dict[str, dict[str, Schema]] = {
     "/api/tickets": {
@@ -102,32 +126,44 @@ TICKETS: dict[str, dict[str, Schema]] = {
     },
     "/api/tickets/{number}/replies": {"post": _REPLY},
     "/api/tickets/{number}/notes": {
-        "post": op(
-            "Add an internal note (never emailed)",
-            "tickets",
-            (201, "NoteResult"),
-            params=[_NUMBER],
-            body=obj(("body",), body=STR),
-            errors=(404,),
+        "post": _keyed(
+            op(
+                "Add an internal note (never emailed)",
+                "tickets",
+                (201, "NoteResult"),
+                params=[_NUMBER],
+                body=obj(("body",), body=STR),
+                errors=(404,),
+            ),
+            "NoteResult",
+            "the note made then",
         )
     },
     "/api/tickets/{number}/take": {
-        "post": op(
-            "Assign the ticket to me",
-            "tickets",
-            (200, "Ticket"),
-            params=[_NUMBER],
-            errors=(404, 409),
+        "post": _keyed(
+            op(
+                "Assign the ticket to me",
+                "tickets",
+                (200, "Ticket"),
+                params=[_NUMBER],
+                errors=(400, 404, 409),
+            ),
+            "Ticket",
+            "the ticket as it is now",
         )
     },
     "/api/tickets/{number}/transfer": {
-        "post": op(
-            "Transfer or escalate to another queue, with a note",
-            "tickets",
-            (200, "Ticket"),
-            params=[_NUMBER],
-            body=obj(("queue", "note"), queue=STR, note=STR),
-            errors=(404, 409),
+        "post": _keyed(
+            op(
+                "Transfer or escalate to another queue, with a note",
+                "tickets",
+                (200, "Ticket"),
+                params=[_NUMBER],
+                body=obj(("queue", "note"), queue=STR, note=STR),
+                errors=(404, 409),
+            ),
+            "Ticket",
+            "the ticket as it is now",
         )
     },
     "/api/queues": {

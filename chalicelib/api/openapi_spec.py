@@ -219,6 +219,7 @@ _ERRORS = {
     404: "No such resource",
     409: "A conflict: stale version or a state that forbids it (with the current state)",
     413: "Request body too large",
+    422: "SES refused the mail (its reason in the message): sending it again will not help",
 }
 
 

@@ -32,8 +32,7 @@ def reply(number: str) -> Response:
     sent = bootstrap.container().replies.reply(ticket_number(number), agent, request, key)
     return json_response(
         {"ticket": ticket_json(sent.ticket), "message": message_json(sent.message)},
-        200 if sent.replayed else 201,
-        {"Idempotent-Replayed": "true"} if sent.replayed else None,
+        *_status(sent.replayed, 201),
     )
 
 
@@ -43,8 +42,9 @@ def add_note(number: str) -> Response:
     agent = current_agent(bp.current_request)
     body = json_body(bp.current_request)
     text = field(body, "body", str, required=True)
-    note = bootstrap.container().ticket_actions.note(ticket_number(number), agent, text)
-    return json_response({"message": message_json(note)}, 201)
+    key = parse_key(bp.current_request.headers.get(HEADER))
+    note = bootstrap.container().ticket_actions.note(ticket_number(number), agent, text, key)
+    return json_response({"message": message_json(note.result)}, *_status(note.replayed, 201))
 
 
 @bp.route("/api/tickets/{number}/take", methods=["POST"])
@@ -52,8 +52,9 @@ def add_note(number: str) -> Response:
 @current_as_json
 def take(number: str) -> Response:
     agent = current_agent(bp.current_request)
-    ticket = bootstrap.container().ticket_actions.take(ticket_number(number), agent)
-    return json_response(ticket_json(ticket))
+    key = parse_key(bp.current_request.headers.get(HEADER))
+    taken = bootstrap.container().ticket_actions.take(ticket_number(number), agent, key)
+    return json_response(ticket_json(taken.result), *_status(taken.replayed))
 
 
 @bp.route("/api/tickets/{number}/transfer", methods=["POST"])
@@ -62,13 +63,19 @@ def take(number: str) -> Response:
 def transfer(number: str) -> Response:
     agent = current_agent(bp.current_request)
     body = json_body(bp.current_request)
-    ticket = bootstrap.container().ticket_actions.transfer(
+    moved = bootstrap.container().ticket_actions.transfer(
         ticket_number(number),
         agent,
         field(body, "queue", str, required=True),
         field(body, "note", str, required=True),
+        parse_key(bp.current_request.headers.get(HEADER)),
     )
-    return json_response(ticket_json(ticket))
+    return json_response(ticket_json(moved.result), *_status(moved.replayed))
+
+
+def _status(replayed: bool, made: int = 200) -> tuple[int, dict[str, str] | None]:
+    """A repeat under the same Idempotency-Key answers 200 and says it is one."""
+    return (200, {"Idempotent-Replayed": "true"}) if replayed else (made, None)
 
 
 def _strings(body: dict[str, Any], name: str) -> list[str]:

@@ -10,7 +10,8 @@ HelpdeskError
  │    │    ├── RateLimited    the sender had all the acknowledgements the limits allow
  │    │    └── HardBounced    mail to the sender's address bounced for good
  │    ├── OptedOut            the customer asked for no more surveys
- │    └── AlreadyFired        this SLA schedule acted before (carries its mark)
+ │    ├── AlreadyFired        this SLA schedule acted before (carries its mark)
+ │    └── KeyUsed             an agent's Idempotency-Key acted before (carries its claim)
  ├── InvalidInput        a field is missing or malformed (names the field)
  ├── Forbidden           the caller's role may not do this
  ├── Unauthorized        no credentials, or credentials we do not know
@@ -28,6 +29,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from chalicelib.domain.desk.action_keys import ActionClaim
     from chalicelib.domain.mail.delivery import MailRecord
     from chalicelib.domain.sla.firing import FiringMark
 
@@ -146,3 +148,11 @@ class AlreadyFired(Conflict):
 
 class ReplayFailed(HelpdeskError):
     """The function failed again on a replayed event; the event stays in its queue."""
+
+
+class KeyUsed(Conflict):
+    """A note, take or transfer under this key was written before; `claim` says what it did."""
+
+    def __init__(self, claim: ActionClaim) -> None:
+        super().__init__(claim.action)
+        self.claim = claim

@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from chalicelib.domain.desk.action_keys import ActionClaim
 from chalicelib.domain.desk.agents import Agent, ApiToken
 from chalicelib.domain.desk.canned import CannedTemplate, Feedback
 from chalicelib.domain.desk.reply_keys import ReplyClaim
@@ -269,8 +270,28 @@ class ViewStore(Protocol):
 
 
 class DeskStore(TicketStore, Protocol):
-    def add_to_thread(self, *, message: Message, events: Sequence[Event]) -> None:
-        """A message that changes nothing on the ticket (a note). Raises NotFound."""
+    def add_to_thread(
+        self, *, message: Message, events: Sequence[Event], claim: ActionClaim | None = None
+    ) -> None:
+        """A message that changes nothing on the ticket (a note), with the claim of the key it
+        was asked with, in one transaction. Raises NotFound, or KeyUsed when the key acted."""
+        ...
+
+    def write_claimed(
+        self,
+        *,
+        ticket: Ticket,
+        expected_version: int,
+        events: Sequence[Event],
+        message: Message | None,
+        claim: ActionClaim,
+    ) -> None:
+        """The ticket at its version, its events, maybe a note, and the claim of the key the
+        change was asked with: one transaction. Raises VersionConflict, or KeyUsed."""
+        ...
+
+    def action_claim(self, agent: str, key: str) -> ActionClaim | None:
+        """What the agent's key did, read consistently; None when the key is new (or forgotten)."""
         ...
 
 

@@ -101,3 +101,22 @@ def check_operation(path: str, method: str, operation: dict[str, Any], names: se
 def test_each_operation_documents_its_success(path: str, method: str) -> None:
     operation = document()["paths"][path][method]
     assert any(code.startswith("2") for code in operation["responses"])
+
+
+@pytest.mark.parametrize("route", ["replies", "notes", "take", "transfer"])
+def test_the_routes_that_take_an_idempotency_key_document_it_and_its_repeat(route: str) -> None:
+    operation = document()["paths"][f"/api/tickets/{{number}}/{route}"]["post"]
+    headers = [p["name"] for p in operation["parameters"] if p["in"] == "header"]
+    assert headers == ["Idempotency-Key"]
+    assert "400" in operation["responses"]
+    assert "Idempotent-Replayed" in operation["responses"]["200"]["description"]
+
+
+def test_only_the_reply_documents_a_mail_ses_refused() -> None:
+    refusing = {
+        (path, method)
+        for path, item in document()["paths"].items()
+        for method, operation in item.items()
+        if "422" in operation["responses"]
+    }
+    assert refusing == {("/api/tickets/{number}/replies", "post")}

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.errors import StorageError
+from chalicelib.domain.errors import MailRejected, StorageError
 from chalicelib.domain.mail.threads import ses_message_id
 from chalicelib.services.ports import OutgoingMail
 from tests.helpers import make_mail, sent_mail
@@ -544,6 +544,32 @@ def test_a_reply_ses_refused_can_be_retried_with_the_same_key(helpdesk: Helpdesk
     assert api.post(path, {"body": "Done."}, headers=keyed("draft-8")).status_code == 503
     assert api.post(path, {"body": "Done."}, headers=keyed("draft-8")).status_code == 201
     assert len(outbound(helpdesk, number)) == 1
+
+
+def test_a_reply_ses_rejects_is_422_with_its_reason_and_a_throttled_one_503_with_retry_after(
+    helpdesk: Helpdesk, api: Api
+) -> None:
+    number = mail_in(helpdesk)
+
+    class Refuses:
+        error: StorageError = MailRejected("SES refused the mail: MessageRejected too many")
+
+        def send(self, mail: OutgoingMail) -> str:
+            raise self.error
+
+    ses = Refuses()
+    helpdesk.container.__dict__["mailer"] = ses
+    path = f"/api/tickets/{number}/replies"
+    rejected = api.post(path, {"body": "Done."}, headers=keyed("draft-11"))
+    assert rejected.status_code == 422 and "Retry-After" not in rejected.headers
+    assert rejected.json_body == {
+        "error": "mail_rejected",
+        "message": "SES refused the mail: MessageRejected too many",
+    }
+    ses.error = StorageError("SES send failed: Throttling")
+    throttled = api.post(path, {"body": "Done."})
+    assert throttled.status_code == 503 and throttled.headers["Retry-After"] == "5"
+    assert outbound(helpdesk, number) == []
 
 
 def test_a_reply_still_being_sent_is_409_until_its_claim_goes_stale(

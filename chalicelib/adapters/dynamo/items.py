@@ -8,6 +8,7 @@ MSGID#<message-id> / MSGID       threading index: a Message-ID we saw or sent â†
 MAIL#<ses message id> / MAIL     what became of one SES delivery (idempotency)
 DEDUPE#<sender>#<hash> / DEDUPE  a mail claimed by sender and content, not Message-ID (TTL 24 h)
 REPLYKEY#<digest> / REPLYKEY     an agent's reply Idempotency-Key and how far it got (TTL)
+ACTIONKEY#<digest> / ACTIONKEY   a note's, take's or transfer's Idempotency-Key (TTL)
 QUARANTINE / <at>#<mail id>      held mail with its reason
 RATE#<address> / <yyyy-mm-dd>    acknowledgements sent to one address per hour and day (TTL)
 RATE#@<domain> / <yyyy-mm-dd>    the same for everyone at one domain (free-mail domains: none)

@@ -1,7 +1,8 @@
 """Agents change tickets: notes, edits with the version they saw, take, transfer to a queue.
 
 Every change is written with the events that explain it (the audit trail) and goes through the
-SLA clock: `plan` before the write, `sync_schedules` after it.
+SLA clock: `plan` before the write, `sync_schedules` after it. A note, take or transfer may
+carry an `Idempotency-Key` (services/desk/action_keys.py): a repeat of it does not act again.
 """
 
 from __future__ import annotations
@@ -11,8 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from chalicelib.domain.desk.action_keys import ActionClaim
 from chalicelib.domain.desk.agents import Agent
-from chalicelib.domain.errors import Conflict, InvalidInput, NotFound, TooLarge, VersionConflict
+from chalicelib.domain.errors import (
+    Conflict,
+    InvalidInput,
+    KeyUsed,
+    NotFound,
+    TooLarge,
+    VersionConflict,
+)
 from chalicelib.domain.mail.addresses import normalise
 from chalicelib.domain.survey.model import note_solver
 from chalicelib.domain.tickets.changes import (
@@ -26,6 +35,7 @@ from chalicelib.domain.tickets.changes import (
     transfer,
 )
 from chalicelib.domain.tickets.model import Event, Message, MessageKind, Party, Ticket
+from chalicelib.services.desk.action_keys import Acted, ActionKeys, asked, unique
 from chalicelib.services.inbound.messages import new_message_id
 from chalicelib.services.ports import AgentDirectory, Clock, DeskStore, SlaPlanner
 from chalicelib.services.unit_of_work import Change, TicketUnit
@@ -56,15 +66,23 @@ class TicketActions:
         self._store = store
         self._agents = agents
         self._unit = TicketUnit(store=store, sla=sla, clock=clock)
+        self._keys = ActionKeys(store, self._unit)
         self._clock = clock
         self._queues = queues
 
-    def note(self, number: int, agent: Agent, body: str) -> Message:
+    def note(self, number: int, agent: Agent, body: str, key: str | None = None) -> Acted[Message]:
         now = self._clock.now()
-        message = _note(number, agent, _text("body", body), now)
+        text = _text("body", body)
+        message = _note(number, agent, text, now, unique=unique(agent, key))
         event = Event(now, "note_added", agent.id, {"message": message.id})
-        self._store.add_to_thread(message=message, events=[event])
-        return message
+        claim = asked(agent, key, "note", number, now, text, note_id=message.id)
+        try:
+            self._store.add_to_thread(message=message, events=[event], claim=claim)
+        except KeyUsed as e:
+            if claim is None:
+                raise
+            return self._keys.note_again(e.claim, claim)
+        return Acted(message)
 
     def patch(self, number: int, agent: Agent, request: PatchRequest) -> Ticket:
         changes = self._changes(request)
@@ -88,32 +106,49 @@ class TicketActions:
             current = self._unit.get(number)
             raise Conflict(f"ticket {current.tag} changed meanwhile", current) from None
 
-    def take(self, number: int, agent: Agent) -> Ticket:
+    def take(self, number: int, agent: Agent, key: str | None = None) -> Acted[Ticket]:
+        claim = asked(agent, key, "take", number, self._clock.now())
+
         def decide(ticket: Ticket, now: datetime) -> Change | Ticket:
             try:
                 after, events = take(ticket, agent.id, at=now)
             except Conflict as e:
                 raise Conflict(str(e), ticket) from None
-            return Change(after, events) if events else ticket
+            if not events:
+                return ticket  # mine already: nothing is written, the key's claim neither
+            return self._keys.claimed(Change(after, events), claim, now)
 
-        return self._keeps_changing(number, decide)
+        return self._keeps_changing(number, decide, claim)
 
-    def transfer(self, number: int, agent: Agent, queue: str, note: str) -> Ticket:
+    def transfer(
+        self, number: int, agent: Agent, queue: str, note: str, key: str | None = None
+    ) -> Acted[Ticket]:
         target = self._queue(queue)
         text = _text("note", note)
+        claim = asked(agent, key, "transfer", number, self._clock.now(), target, text)
 
         def decide(ticket: Ticket, now: datetime) -> Change:
-            message = _note(number, agent, text, now, flags=("transfer",))
+            message = _note(number, agent, text, now, ("transfer",), unique(agent, key))
             after, events = transfer(ticket, target, at=now, actor=agent.id, note_id=message.id)
-            return Change(after, events, message)
+            return self._keys.claimed(Change(after, events, message), claim, now)
 
-        return self._keeps_changing(number, decide)
+        return self._keeps_changing(number, decide, claim)
 
     def _keeps_changing(
-        self, number: int, decide: Callable[[Ticket, datetime], Change | Ticket]
-    ) -> Ticket:
+        self,
+        number: int,
+        decide: Callable[[Ticket, datetime], Change | Ticket],
+        claim: ActionClaim | None,
+    ) -> Acted[Ticket]:
+        held = self._keys.held(claim)
+        if held is not None and claim is not None:
+            return self._keys.ticket_again(held, claim)
         try:
-            return self._unit.change(number, decide)
+            return Acted(self._unit.change(number, decide))
+        except KeyUsed as e:  # a concurrent repeat of the same request was written first
+            if claim is None:
+                raise
+            return self._keys.ticket_again(e.claim, claim)
         except VersionConflict:
             current = self._unit.get(number)
             raise Conflict(f"ticket {current.tag} keeps changing; try again", current) from None
@@ -156,10 +191,15 @@ def _text(field: str, value: str) -> str:
 
 
 def _note(
-    number: int, agent: Agent, text: str, at: datetime, flags: tuple[str, ...] = ()
+    number: int,
+    agent: Agent,
+    text: str,
+    at: datetime,
+    flags: tuple[str, ...] = (),
+    unique: str | None = None,
 ) -> Message:
     return Message(
-        id=new_message_id(at),
+        id=new_message_id(at, unique),
         ticket_number=number,
         kind=MessageKind.NOTE,
         created_at=at,

@@ -40,7 +40,7 @@ def actions(store: InMemoryTickets, sla: RecordingSla | None = None) -> TicketAc
 
 def test_a_note_joins_the_thread_and_changes_nothing_else() -> None:
     store = InMemoryTickets(a_ticket(AT, version=2))
-    note = actions(store).note(1001, MIKKO, "  Called the customer.\r\n")
+    note = actions(store).note(1001, MIKKO, "  Called the customer.\r\n").result
     assert note.text == "Called the customer." and store.messages[1001] == [note]
     assert store.tickets[1001].version == 2
     assert [e.kind for e in store.events(1001)] == ["note_added"]
@@ -96,7 +96,7 @@ def test_an_edit_cannot_assign_an_unknown_or_inactive_agent() -> None:
 def test_take_assigns_and_retries_after_a_colleagues_unrelated_change() -> None:
     store = InMemoryTickets(a_ticket(AT))
     store.interfere(1001, lambda t: replace(t, priority=Priority.HIGH))
-    after = actions(store).take(1001, MIKKO)
+    after = actions(store).take(1001, MIKKO).result
     assert after.assignee == MIKKO.id and after.priority is Priority.HIGH
 
 
@@ -116,7 +116,7 @@ def test_taking_ones_own_ticket_again_writes_nothing() -> None:
 
 def test_transfer_moves_queue_unassigns_and_leaves_a_note() -> None:
     store = InMemoryTickets(a_ticket(AT, assignee=MIKKO.id))
-    after = actions(store).transfer(1001, MIKKO, "Billing", "Refund question.")
+    after = actions(store).transfer(1001, MIKKO, "Billing", "Refund question.").result
     assert after.queue == "Billing" and after.assignee is None
     [written] = store.written
     assert written.message is not None and written.message.flags == ("transfer",)
