@@ -172,7 +172,7 @@ def rows(life: Lifecycle, survey_built: bool) -> Iterable[Row]:
     yield _row(
         "new ticket with 2 attachments", None, life.measure(life.new_ticket_with_attachments)
     )
-    yield _row("SLA firing (a real schedule's payload)", 3, life.measure(life.sla_firing))
+    yield _row("SLA firing (a real schedule's payload)", 4, life.measure(life.sla_firing))
     yield _row("agent reply", 5, life.measure(life.agent_reply))
     yield _row("customer reply on a ticket", 5, life.measure(life.customer_reply))
     yield _row("auto-reply on a ticket, suppressed", None, life.measure(life.auto_reply_on_ticket))

@@ -8,11 +8,14 @@ from enum import StrEnum
 
 from chalicelib.domain.sla.policy import Point
 
+CLAIM_STALE_SECONDS = 90  # longer than the scheduled function's 60 s timeout: the claimer is dead
+
 
 class MarkState(StrEnum):
-    CLAIMED = "claimed"  # acted; the notice is being sent (or was)
-    MAIL_FAILED = "mail_failed"  # acted, but SES refused: a retry sends the notice
-    SENT = "sent"  # the retry sent it
+    CLAIMED = "claimed"  # acted; the notice is being sent
+    MAIL_FAILED = "mail_failed"  # acted, but the notice did not (surely) go: a retry sends it
+    SENT = "sent"  # the notice went out
+    REFUSED = "refused"  # SES refused the notice for good (a suppressed agent address)
 
 
 @dataclass(frozen=True)
@@ -24,3 +27,7 @@ class FiringMark:
     point: Point
     at: datetime
     state: MarkState = MarkState.CLAIMED
+
+    def stale(self, now: datetime) -> bool:
+        """Claimed so long ago that its claimer is dead: the notice may never have gone."""
+        return (now - self.at).total_seconds() > CLAIM_STALE_SECONDS

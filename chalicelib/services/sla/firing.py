@@ -2,7 +2,13 @@
 
 A firing reads the ticket and its firing mark together (one BatchGetItem), writes the ticket,
 its events and the mark in one transaction that fails if the mark exists (so the same schedule
-firing twice acts once), then sends one notice: three AWS calls.
+firing twice acts once), sends one notice and marks it sent: four AWS calls.
+
+The notice is internal, so it goes at least once, never lost: a send that failed, or whose
+outcome is unknown, marks MAIL_FAILED and fails the invocation, and Scheduler's retry sends it
+again. A retry that finds the mark still CLAIMED (the first invocation died, or is running)
+fails too until the claim is stale, then sends. SES refusing the notice for good is marked
+REFUSED and logged: retrying would not help.
 """
 
 from __future__ import annotations
@@ -13,7 +19,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.domain.errors import AlreadyFired, InvalidInput, StorageError, VersionConflict
+from chalicelib.domain.errors import (
+    AlreadyFired,
+    DeliveryUnknown,
+    InvalidInput,
+    MailRejected,
+    StorageError,
+    VersionConflict,
+)
 from chalicelib.domain.sla.firing import FiringMark, MarkState
 from chalicelib.domain.sla.policy import (
     AT_RISK,
@@ -113,25 +126,33 @@ class SlaFiring:
         return FiringResult(point.kind.value, ticket.number, name)
 
     def _again(self, ticket: Ticket, mark: FiringMark) -> FiringResult:
-        """The schedule acted before. Only a notice SES refused is sent again, if still true."""
-        if mark.state is not MarkState.MAIL_FAILED:
+        """The schedule acted before. A notice that may not have gone is sent, if still true."""
+        now = self._clock.now()
+        if mark.state is MarkState.CLAIMED and not mark.stale(now):
+            raise StorageError(f"the notice of {mark.schedule} may be in flight; try again later")
+        if mark.state not in (MarkState.MAIL_FAILED, MarkState.CLAIMED):
             return FiringResult("duplicate", ticket.number, mark.schedule, "fired before")
         still = any(
             w.deadline == mark.point.deadline and w.due == mark.point.due for w in running(ticket)
         )
         if not still:
             return FiringResult("idle", ticket.number, mark.schedule, "met since")
-        mail = self._notices.compose(ticket, mark.point, self._clock.now())
+        mail = self._notices.compose(ticket, mark.point, now)
         self._send(mail, mark)
-        self._store.save_mark(replace(mark, state=MarkState.SENT))
         return FiringResult("resent", ticket.number, mark.schedule)
 
     def _send(self, mail: OutgoingMail, mark: FiringMark) -> None:
         try:
             self._mailer.send(mail)
-        except StorageError:
+        except MailRejected as e:
+            self._store.save_mark(replace(mark, state=MarkState.REFUSED))
+            self._metrics.count("SlaNoticesRefused")
+            log.error("sla notice refused", extra={"schedule": mark.schedule, "why": str(e)})
+            return
+        except (StorageError, DeliveryUnknown):  # internal: better twice than never
             self._store.save_mark(replace(mark, state=MarkState.MAIL_FAILED))
             raise
+        self._store.save_mark(replace(mark, state=MarkState.SENT))
 
 
 def warned(

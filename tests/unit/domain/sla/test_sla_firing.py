@@ -9,9 +9,16 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.errors import AlreadyFired, InvalidInput, StorageError, VersionConflict
+from chalicelib.domain.errors import (
+    AlreadyFired,
+    DeliveryUnknown,
+    InvalidInput,
+    MailRejected,
+    StorageError,
+    VersionConflict,
+)
 from chalicelib.domain.sla.business_time import BusinessCalendar, parse_weekly_hours
-from chalicelib.domain.sla.firing import FiringMark, MarkState
+from chalicelib.domain.sla.firing import CLAIM_STALE_SECONDS, FiringMark, MarkState
 from chalicelib.domain.sla.plan import opened
 from chalicelib.domain.sla.policy import SlaPolicy, current_points
 from chalicelib.domain.sla.schedules import payload
@@ -79,10 +86,16 @@ class Mailer:
     def __init__(self) -> None:
         self.sent: list[OutgoingMail] = []
         self.failing = False
+        self.fault: Exception | None = None  # raised once, after SES took the mail if unknown
 
     def send(self, mail: OutgoingMail) -> str:
         if self.failing:
             raise StorageError("SES throttled")
+        if self.fault is not None:
+            fault, self.fault = self.fault, None
+            if isinstance(fault, DeliveryUnknown):
+                self.sent.append(mail)
+            raise fault
         self.sent.append(mail)
         return f"ses-{len(self.sent)}"
 
@@ -235,6 +248,53 @@ def test_a_notice_ses_refused_is_sent_by_the_retry_and_only_then() -> None:
     assert desk.fire(event)["outcome"] == "resent"
     assert desk.fire(event)["outcome"] == "duplicate"
     assert len(desk.mailer.sent) == 1 and desk.ticket.priority == Priority.HIGH
+
+
+def test_a_notice_whose_send_outcome_is_unknown_is_sent_again_never_lost() -> None:
+    """Internal notices go at least once: a second copy to the team beats none."""
+    desk = Desk(new_ticket(), DUE)
+    event = desk.event("breach")
+    desk.mailer.fault = DeliveryUnknown("SES may have sent the mail: Read timeout")
+    with pytest.raises(DeliveryUnknown):
+        desk.fire(event)
+    assert desk.store.marks[event["schedule"]].state is MarkState.MAIL_FAILED
+    assert desk.fire(event)["outcome"] == "resent"
+    assert desk.store.marks[event["schedule"]].state is MarkState.SENT
+
+
+def test_a_firing_that_died_after_its_mark_sends_the_notice_once_the_claim_is_stale() -> None:
+    """Issue 12: the mark was written, the send never happened, the notice was lost."""
+    desk = Desk(new_ticket(), DUE)
+    event = desk.event("breach")
+    desk.mailer.fault = RuntimeError("Task timed out after 60.00 seconds")
+    with pytest.raises(RuntimeError):
+        desk.fire(event)
+    assert desk.store.marks[event["schedule"]].state is MarkState.CLAIMED
+    with pytest.raises(StorageError, match="in flight"):  # Scheduler retries later
+        desk.fire(event)
+    desk.clock.current += timedelta(seconds=CLAIM_STALE_SECONDS + 1)
+    assert desk.fire(event)["outcome"] == "resent"
+    assert len(desk.mailer.sent) == 1
+
+
+def test_a_notice_ses_refuses_for_good_is_marked_and_not_retried() -> None:
+    desk = Desk(new_ticket(), DUE)
+    event = desk.event("breach")
+    desk.mailer.fault = MailRejected("SES refused the mail: MessageRejected")
+    assert desk.fire(event)["outcome"] == "breach"
+    assert desk.store.marks[event["schedule"]].state is MarkState.REFUSED
+    assert desk.fire(event)["outcome"] == "duplicate"
+    assert ("SlaNoticesRefused", None) in desk.metrics.counts
+
+
+def test_a_sent_notice_is_marked_so_a_repeated_firing_sends_nothing() -> None:
+    desk = Desk(new_ticket(), DUE)
+    event = desk.event("warning")
+    desk.clock.current = WARNING_AT
+    desk.fire(event)
+    assert desk.store.marks[event["schedule"]].state is MarkState.SENT
+    desk.clock.current += timedelta(hours=1)
+    assert desk.fire(event)["outcome"] == "duplicate" and len(desk.mailer.sent) == 1
 
 
 def test_a_vanished_ticket_is_reported_not_retried() -> None:
