@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # imported where used, so that a Lambda loads only what its f
     from chalicelib.services.survey.answers import SurveyAnswers
     from chalicelib.services.survey.autoclose import SurveyCloser
     from chalicelib.services.survey.mail import SurveyMail
+    from chalicelib.services.survey.notice import SurveyNoticeRetry
     from chalicelib.services.survey.report import CsatReport
     from chalicelib.services.survey.sender import SurveySender
 
@@ -237,6 +238,7 @@ class Container:
         tasks.register("sla", lambda: self.sla_firing)
         tasks.register("survey_send", lambda: self.survey_sender)
         tasks.register("survey_autoclose", lambda: self.survey_closer)
+        tasks.register("survey_notice", lambda: self.survey_notice_retry)
         return tasks
 
     @cached_property
@@ -473,6 +475,14 @@ class Container:
 
         return SurveyCloser(
             store=self.survey_store, sla=self.sla, clock=self.clock, metrics=self.metrics
+        )
+
+    @cached_property
+    def survey_notice_retry(self) -> SurveyNoticeRetry:
+        from chalicelib.services.survey.notice import SurveyNoticeRetry
+
+        return SurveyNoticeRetry(
+            store=self.survey_store, mailer=self.mailer, mail=self.survey_mail, clock=self.clock
         )
 
     @cached_property

@@ -559,3 +559,28 @@ def test_a_cross_site_opt_out_opts_out_nobody(desk: SurveyDesk) -> None:
     page = desk.h.client.http.post(path, headers=CROSS_SITE, body="")
     assert page.status_code == 403 and "another website" in page.body.decode()
     assert customer(desk) is None
+
+
+def test_a_notice_ses_failed_to_take_is_sent_from_a_schedule_never_lost(desk: SurveyDesk) -> None:
+    """Issue 12: the notice was sent "quietly": one failed SES call and nobody heard."""
+    from chalicelib.domain.errors import StorageError
+
+    links = desk.solved_and_sent()
+    real = desk.h.container.mailer
+
+    class FailsOnce:
+        failed = False
+
+        def send(self, mail: Any) -> str:
+            if not self.failed:
+                self.failed = True
+                raise StorageError("SES send failed: Throttling")
+            return str(real.send(mail))
+
+    desk.h.container.survey_answers._notices._mailer = FailsOnce()
+    page = desk.post(links["no"], "answer=no&comment=Still+wrong.")
+    assert page.status_code == 200 and desk.survey_notices() == []
+    assert "survey-1001-20261123T080000-notice" in desk.schedules()
+    assert "survey-1001-20261123T080000-notice" in desk.advance(minutes=3)
+    [notice] = desk.survey_notices()
+    assert "Still wrong." in _text(notice)

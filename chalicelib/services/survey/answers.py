@@ -45,6 +45,7 @@ from chalicelib.services.inbound.messages import new_message_id
 from chalicelib.services.outgoing import tagged_subject
 from chalicelib.services.ports import Clock, Mailer, Metrics, Scheduler, SlaPlanner, SurveyStore
 from chalicelib.services.survey.mail import SurveyMail
+from chalicelib.services.survey.notice import SurveyNotices
 from chalicelib.services.unit_of_work import VERSION_RETRIES
 
 log = logging.getLogger("helpdesk.survey")
@@ -106,6 +107,9 @@ class SurveyAnswers:
         self._secret = secret
         self._clock = clock
         self._metrics = metrics
+        self._notices = SurveyNotices(
+            mailer=mailer, mail=mail, scheduler=scheduler, metrics=metrics
+        )
 
     # -- the pages -------------------------------------------------------------------------------
 
@@ -200,7 +204,7 @@ class SurveyAnswers:
     ) -> None:
         """The agent hears of it at once; the next-response deadline gets its breach schedule.
         Both after the answer is safe: a failure is logged, never shown to the customer."""
-        self._quietly(self._mailer.send, self._mail.notice(after, survey, comment, now))
+        self._notices.send(after, survey, comment, now)
         if before.status in WAITING_ON_AGENT:
             return  # it was waiting on us already: its deadline has its schedules
         for point in current_points(after, self._policy):

@@ -16,7 +16,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.domain.errors import InvalidInput, OptedOut, StorageError, VersionConflict
+from chalicelib.domain.errors import (
+    DeliveryUnknown,
+    InvalidInput,
+    MailRejected,
+    OptedOut,
+    StorageError,
+    VersionConflict,
+)
 from chalicelib.domain.survey import model as rules_
 from chalicelib.domain.survey.model import Stage, Survey, SurveyRules, survey_of, with_survey
 from chalicelib.domain.tickets.changes import bumped
@@ -125,16 +132,24 @@ class SurveySender:
             )
         except OptedOut:
             return self._skip(ticket, survey, "opted_out", now)
-        self._deliver(after, sent, mail, now)
+        if not self._deliver(after, sent, mail, now):
+            return self._result("skipped", ticket, survey, "SES refused the mail")
         self._close_later(after, sent)
         self._metrics.count("SurveysSent")
         log.info("survey sent", extra={"ticket": ticket.number, "survey": survey.id})
         return self._result("sent", ticket, survey)
 
-    def _deliver(self, ticket: Ticket, survey: Survey, mail: OutgoingMail, now: datetime) -> None:
-        """SES refused: the ticket says so, and the schedule's retry sends it again."""
+    def _deliver(self, ticket: Ticket, survey: Survey, mail: OutgoingMail, now: datetime) -> bool:
+        """SES failed: the ticket says so, and the schedule's retry sends it again. SES refused
+        for good, or its answer never came (it may have the mail): the ticket says so, and the
+        customer is not asked twice."""
         try:
             self._mailer.send(mail)
+        except MailRejected as e:
+            self._not_sent(ticket, survey, "survey_not_delivered", str(e), now, Stage.SKIPPED)
+            return False
+        except DeliveryUnknown as e:
+            self._not_sent(ticket, survey, "survey_delivery_unknown", str(e), now, Stage.SENT)
         except StorageError:
             failed_survey = replace(survey, stage=Stage.MAIL_FAILED)
             failed = bumped(ticket, with_survey(ticket, failed_survey), now)
@@ -146,6 +161,19 @@ class SurveySender:
             except VersionConflict:
                 log.error("survey mail failed, not recorded", extra={"ticket": ticket.number})
             raise
+        return True
+
+    def _not_sent(
+        self, ticket: Ticket, survey: Survey, kind: str, why: str, now: datetime, stage: Stage
+    ) -> None:
+        after_survey = replace(survey, stage=stage, reason=why[:200])
+        after = bumped(ticket, with_survey(ticket, after_survey), now)
+        event = Event(now, kind, rules_.ACTOR, {"survey": survey.id, "reason": why[:500]})
+        try:
+            self._store.update_ticket(ticket=after, expected_version=ticket.version, events=[event])
+        except VersionConflict:
+            log.error("survey %s, not recorded", kind, extra={"ticket": ticket.number})
+        self._metrics.count("SurveysUndelivered", reason=kind)
 
     def _resend(self, ticket: Ticket, survey: Survey, now: datetime) -> SurveyResult:
         mail, _ = self._mail.compose(ticket, survey, survey.sent_at or now)

@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.errors import InvalidInput, MailRejected, OptedOut, VersionConflict
+from chalicelib.domain.errors import (
+    DeliveryUnknown,
+    InvalidInput,
+    MailRejected,
+    OptedOut,
+    StorageError,
+    VersionConflict,
+)
 from chalicelib.domain.sla.business_time import BusinessCalendar, parse_weekly_hours
 from chalicelib.domain.survey import model as survey
 from chalicelib.domain.survey.csat import CsatRecord
@@ -75,14 +82,15 @@ class Renderer:
 
 
 class Mailer:
-    def __init__(self, fail: int = 0) -> None:
+    def __init__(self, fail: int = 0, error: Exception | None = None) -> None:
         self.sent: list[OutgoingMail] = []
         self.fail = fail
+        self.error = error or StorageError("SES send failed: Throttling")
 
     def send(self, mail: OutgoingMail) -> str:
         if self.fail:
             self.fail -= 1
-            raise MailRejected("SES said no")
+            raise self.error
         self.sent.append(mail)
         return f"ses-{len(self.sent)}"
 
@@ -256,9 +264,9 @@ def test_the_survey_mail_is_threaded_and_automatic() -> None:
     assert mail.text.startswith("https://help.example/api/survey/")
 
 
-def test_a_refused_send_is_recorded_and_the_retry_sends_the_same_links() -> None:
+def test_a_failed_send_is_recorded_and_the_retry_sends_the_same_links() -> None:
     store, mailer, scheduler = Store(planned_ticket()), Mailer(fail=1), Scheduler()
-    with pytest.raises(MailRejected):
+    with pytest.raises(StorageError):
         sender(store, mailer, scheduler).send(1001, "20261123T080000")
     failed = survey.survey_of(store.ticket)
     assert failed is not None and failed.stage is Stage.MAIL_FAILED
@@ -269,6 +277,27 @@ def test_a_refused_send_is_recorded_and_the_retry_sends_the_same_links() -> None
     assert resent is not None and resent.stage is Stage.SENT
     assert scheduler.calls == [("create", "survey-1001-20261123T080000-close-20261203T073000")]
     assert store.events == ["survey_sent", "survey_mail_failed", "survey_sent"]
+
+
+def test_a_send_ses_refuses_for_good_is_recorded_and_never_retried() -> None:
+    store, scheduler = Store(planned_ticket()), Scheduler()
+    mailer = Mailer(fail=1, error=MailRejected("SES refused the mail: MessageRejected"))
+    result = sender(store, mailer, scheduler).send(1001, "20261123T080000")
+    assert result.outcome == "skipped" and mailer.sent == []
+    refused = survey.survey_of(store.ticket)
+    assert refused is not None and refused.stage is Stage.SKIPPED
+    assert store.events[-1] == "survey_not_delivered" and scheduler.calls == []
+    again = sender(store, mailer, scheduler).send(1001, "20261123T080000")
+    assert again.outcome == "idle" and mailer.sent == []
+
+
+def test_a_send_whose_outcome_is_unknown_is_never_sent_again() -> None:
+    store, scheduler = Store(planned_ticket()), Scheduler()
+    mailer = Mailer(fail=1, error=DeliveryUnknown("SES may have sent the mail: Read timeout"))
+    assert sender(store, mailer, scheduler).send(1001, "20261123T080000").outcome == "sent"
+    assert store.events[-1] == "survey_delivery_unknown"
+    assert sender(store, mailer, scheduler).send(1001, "20261123T080000").outcome == "duplicate"
+    assert mailer.sent == []
 
 
 def test_an_opted_out_customer_is_skipped_and_not_mailed() -> None:
