@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import Protocol
 
 from chalicelib.domain.errors import NotFound, StorageError, VersionConflict
 from chalicelib.domain.mail.delivery import MailRecord
@@ -134,3 +135,20 @@ def sync_after_commit(
         sla.sync_schedules(before, after, budget)
     except StorageError:
         log.exception("SLA schedules not synced", extra={"ticket": after.number})
+
+
+class _Reads(Protocol):
+    def get_ticket(self, number: int) -> Ticket | None: ...
+
+
+def landed(store: _Reads, after: Ticket, part: Callable[[Ticket], object]) -> bool:
+    """After a write whose answer never came: is the ticket now what that write made it?
+
+    Its version says a write of that version landed; `part` (what the write was about) says it
+    was this one. A second read that fails too answers no: the caller's retry decides then.
+    """
+    try:
+        current = store.get_ticket(after.number)
+    except StorageError:
+        return False
+    return current is not None and current.version == after.version and part(current) == part(after)

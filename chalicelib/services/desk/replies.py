@@ -120,7 +120,11 @@ class ReplyService:
             message_id=mail.message_id or "",
             claimed_at=now,
         )
-        held = self._claims.claim(claim)
+        try:
+            held = self._claims.claim(claim)
+        except StorageError:  # the claim may have landed: take back ours, or the retry waits
+            self._unclaim(claim)
+            raise
         if held is None:
             return self._send(ticket, agent, draft, message, mail, claim)
         return self._repeat(ticket, agent, draft, claim, held)
@@ -191,6 +195,16 @@ class ReplyService:
         note = Event(unsure.created_at, "reply_delivery_unknown", agent.id, {"reason": why[:500]})
         after = self._recorded(ticket, agent, unsure, draft, claim is not None, [note])
         return Reply(after, unsure, replayed=replayed)
+
+    def _unclaim(self, claim: ReplyClaim) -> None:
+        """Release this very claim if it is there (and nobody else's): nothing was sent."""
+        if self._claims is None:
+            return
+        released = replace(claim, state=ClaimState.RELEASED, provider_id=None)
+        try:
+            self._claims.take_over(released, claim)
+        except StorageError:  # it goes stale instead: then taken as possibly sent
+            log.exception("reply claim not taken back", extra={"ticket": claim.ticket})
 
     def _forget(self, claim: ReplyClaim | None) -> None:
         if claim is None or self._claims is None:

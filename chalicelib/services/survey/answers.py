@@ -46,7 +46,7 @@ from chalicelib.services.outgoing import tagged_subject
 from chalicelib.services.ports import Clock, Mailer, Metrics, Scheduler, SlaPlanner, SurveyStore
 from chalicelib.services.survey.mail import SurveyMail
 from chalicelib.services.survey.notice import SurveyNotices
-from chalicelib.services.unit_of_work import VERSION_RETRIES
+from chalicelib.services.unit_of_work import VERSION_RETRIES, landed
 
 log = logging.getLogger("helpdesk.survey")
 
@@ -183,13 +183,17 @@ class SurveyAnswers:
             agent=survey.solver or "",
             language=ticket.language,
         )
-        self._store.record_answer(
-            ticket=after,
-            expected_version=ticket.version,
-            record=record,
-            message=_comment(ticket, survey, answer, comment, now) if comment else None,
-            events=[*events, *sla_events],
-        )
+        try:
+            self._store.record_answer(
+                ticket=after,
+                expected_version=ticket.version,
+                record=record,
+                message=_comment(ticket, survey, answer, comment, now) if comment else None,
+                events=[*events, *sla_events],
+            )
+        except StorageError:  # it may have landed: then its follow-up is this run's, or nobody's
+            if not landed(self._store, after, survey_of):
+                raise
         self._metrics.count("SurveyAnswers", reason=answer.value)
         log.info("survey answered", extra={"ticket": ticket.number, "answer": answer.value})
         if answer is Answer.NO:

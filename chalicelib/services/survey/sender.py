@@ -30,7 +30,7 @@ from chalicelib.domain.tickets.changes import bumped
 from chalicelib.domain.tickets.model import Event, Status, Ticket
 from chalicelib.services.ports import Clock, Mailer, Metrics, OutgoingMail, Scheduler, SurveyStore
 from chalicelib.services.survey.mail import SurveyMail
-from chalicelib.services.unit_of_work import VERSION_RETRIES
+from chalicelib.services.unit_of_work import VERSION_RETRIES, landed
 
 log = logging.getLogger("helpdesk.survey")
 
@@ -132,6 +132,9 @@ class SurveySender:
             )
         except OptedOut:
             return self._skip(ticket, survey, "opted_out", now)
+        except StorageError:  # the claim may have landed: then this run sends, or nobody would
+            if not landed(self._store, after, survey_of):
+                raise
         if not self._deliver(after, sent, mail, now):
             return self._result("skipped", ticket, survey, "SES refused the mail")
         self._close_later(after, sent)
