@@ -44,6 +44,7 @@ from chalicelib.domain.tickets.model import (
     Event,
     Message,
     Party,
+    Status,
     Ticket,
     on_customer_reply,
 )
@@ -315,6 +316,8 @@ class IngestEmail:
         earlier: list[DuplicateMessage] = []  # a different mail holding this Message-ID
 
         def decide(current: Ticket, at: datetime) -> Change:
+            if current.status is Status.CLOSED:  # closed since we read it: a follow-up instead
+                raise _ClosedMeanwhile
             message = self._inbound(
                 receipt,
                 mail,
@@ -336,6 +339,12 @@ class IngestEmail:
             self._append_reply(ticket, decide, now, record, earlier)
         except DuplicateMessage as dup:
             return self._duplicate(receipt, now, dup)
+        except _ClosedMeanwhile:
+            note = f"follow-up to closed ticket #{ticket.number} (closed as this mail arrived)"
+            follow_up = threads.ThreadDecision(None, follow_up_of=ticket.number, notes=(note,))
+            if auto is not None and not auto.may_open_ticket:
+                return self._quarantine(receipt, mail, now, auto.reason)
+            return self._new_ticket(receipt, mail, now, sender, auto, follow_up, proof)
         self._metrics.count("RepliesThreaded")
         log.info("reply threaded", extra={"ticket": ticket.number, "mail": receipt.mail_id})
         return IngestResult(Outcome.REPLY, ticket.number)
@@ -474,6 +483,10 @@ class IngestEmail:
             exempt_domains=limits.domain_limit_exempt | own_domains,
             proven=proven,
         )
+
+
+class _ClosedMeanwhile(Exception):
+    """The ticket a reply was joining closed before the reply was written."""
 
 
 def _proven(receipt: Receipt, mail: ParsedEmail) -> bool:

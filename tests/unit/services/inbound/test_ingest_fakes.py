@@ -206,6 +206,22 @@ def test_a_reply_losing_a_race_is_reapplied_on_the_fresh_ticket_and_recorded_onc
     assert inbound.metrics.total("RepliesThreaded") == 1
 
 
+def test_a_reply_racing_a_close_opens_a_follow_up_and_leaves_the_closed_ticket_closed(
+    inbound: Inbound,
+) -> None:
+    """Issue 12: the re-read closed ticket was reopened by the customer's late reply."""
+    inbound.existing_ticket(status=Status.SOLVED)
+    inbound.tickets.interfere(1001, lambda t: replace(t, status=Status.CLOSED))
+
+    result = inbound.deliver(reply(subject="Re: [#1001]"), mail_id="late")
+
+    assert result.outcome == Outcome.TICKET and result.ticket_number == 1002
+    assert inbound.tickets.tickets[1001].status == Status.CLOSED
+    created = next(e for e in inbound.tickets.events(1002) if e.kind == "created")
+    assert created.data["follow_up_of"] == 1001
+    assert inbound.inbound_messages(1001) == []
+
+
 def test_a_reply_that_keeps_losing_races_raises_and_writes_nothing(inbound: Inbound) -> None:
     inbound.existing_ticket()
     inbound.tickets.interfere(1001, lambda t: t, times=3)  # VERSION_RETRIES
@@ -214,19 +230,6 @@ def test_a_reply_that_keeps_losing_races_raises_and_writes_nothing(inbound: Inbo
         inbound.deliver(reply(subject="Re: [#1001]"), mail_id="losing")
     assert inbound.tickets.written == [] and "losing" not in inbound.tickets.records
     assert inbound.sla.synced == []
-
-
-def test_a_reply_racing_a_close_reopens_the_closed_ticket(inbound: Inbound) -> None:
-    """Pinned as it is today: the retry does not thread again, so a ticket closed meanwhile
-    is reopened, where a reply arriving after the close would have opened a follow-up."""
-    inbound.existing_ticket(status=Status.SOLVED)
-    inbound.tickets.interfere(1001, lambda t: replace(t, status=Status.CLOSED))
-
-    result = inbound.deliver(reply(subject="Re: [#1001]"))
-
-    assert (result.outcome, result.ticket_number) == (Outcome.REPLY, 1001)
-    assert inbound.tickets.tickets[1001].status == Status.OPEN
-    assert 1002 not in inbound.tickets.tickets
 
 
 # -- sender authentication: SPF, DKIM, DMARC, spam, viruses ---------------------------------
