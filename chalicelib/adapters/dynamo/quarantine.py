@@ -63,26 +63,9 @@ class DynamoHeldMail(DynamoTicketStore):
         by: str,
         at: datetime,
     ) -> None:
-        ops = [
-            self._decide(held, HeldStatus.RELEASED, by, at, ticket.number),
-            self._record_put(record),
-            self.put_new(items.ticket_to_item(ticket)),
-            self.put(items.message_to_item(message)),
-            *(self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
-        ]
-        msgid_at = None
-        if message.message_id:
-            msgid_at = len(ops)
-            ops.append(self.put_new(self._msgid_item(message.message_id, message), return_old=True))
-        cancelled = self.transact(ops)
-        if cancelled is None:
-            return
-        if 0 in cancelled.failed or 1 in cancelled.failed:
-            raise Conflict(f"mail {held.entry.mail_id} was decided on meanwhile")
-        if msgid_at is not None and msgid_at in cancelled.failed:
-            old = cancelled.failed[msgid_at]
-            raise DuplicateMessage(message.message_id or "", int(old.get("ticket", 0)))
-        raise StorageError(f"mail {held.entry.mail_id} not released: {cancelled.failed}")
+        put = self.put_new(items.ticket_to_item(ticket))
+        if self._move(held, record, ticket, put, message, events, by, at):
+            raise StorageError(f"ticket {ticket.number} exists already: mail {held.entry.mail_id}")
 
     def append(
         self,
@@ -96,10 +79,28 @@ class DynamoHeldMail(DynamoTicketStore):
         by: str,
         at: datetime,
     ) -> None:
+        put = self.put_versioned(items.ticket_to_item(ticket), expected_version)
+        if self._move(held, record, ticket, put, message, events, by, at):
+            raise VersionConflict(f"ticket {ticket.number} is no longer version {expected_version}")
+
+    def _move(
+        self,
+        held: HeldMail,
+        record: MailRecord,
+        ticket: Ticket,
+        ticket_put: dict[str, Any],
+        message: Message,
+        events: Sequence[Event],
+        by: str,
+        at: datetime,
+    ) -> bool:
+        """Held mail onto a ticket in one transaction: the entry decided, its record moved, the
+        ticket written by `ticket_put`, the message, its events and its Message-ID. True when
+        only the ticket's own condition failed (the caller says what that means)."""
         ops = [
             self._decide(held, HeldStatus.RELEASED, by, at, ticket.number),
             self._record_put(record),
-            self.put_versioned(items.ticket_to_item(ticket), expected_version),
+            ticket_put,
             self.put(items.message_to_item(message)),
             *(self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
         ]
@@ -109,15 +110,15 @@ class DynamoHeldMail(DynamoTicketStore):
             ops.append(self.put_new(self._msgid_item(message.message_id, message), return_old=True))
         cancelled = self.transact(ops)
         if cancelled is None:
-            return
+            return False
         if 0 in cancelled.failed or 1 in cancelled.failed:
             raise Conflict(f"mail {held.entry.mail_id} was decided on meanwhile")
         if msgid_at is not None and msgid_at in cancelled.failed:
             old = cancelled.failed[msgid_at]
             raise DuplicateMessage(message.message_id or "", int(old.get("ticket", 0)))
         if 2 in cancelled.failed:
-            raise VersionConflict(f"ticket {ticket.number} is no longer version {expected_version}")
-        raise StorageError(f"mail {held.entry.mail_id} not appended: {cancelled.failed}")
+            return True
+        raise StorageError(f"mail {held.entry.mail_id} not moved to a ticket: {cancelled.failed}")
 
     def mark_spam(self, *, held: HeldMail, by: str, at: datetime) -> None:
         if self.transact([self._decide(held, HeldStatus.SPAM, by, at, None)]) is not None:
