@@ -82,3 +82,12 @@ export function hideNotice() {
   box.hidden = true;
   box.replaceChildren();
 }
+
+// Text mixing scripts (a Persian subject with "Re:" and a "[#1001]" tag): each ticket tag is
+// isolated left to right, so the bidi algorithm cannot turn it into "[1001#]" beside an
+// right-to-left run; the rest is isolated too, its direction from its own first letter.
+const TAG = /(\[#\d+\])/;
+export function mixedText(text) {
+  return el("bdi", {}, ...String(text).split(TAG).filter((part) => part !== "").map((part) =>
+    TAG.test(part) ? el("bdi", { dir: "ltr", text: part }) : el("bdi", { text: part })));
+}

@@ -2,7 +2,7 @@
 // Ticket lists (mine, unassigned, a queue, at risk, breached) and the quarantine.
 
 import { get, post, query } from "./api.js";
-import { announce, el, relative, timeEl, when } from "./dom.js";
+import { announce, el, mixedText, relative, timeEl, when } from "./dom.js";
 import { reportError } from "./errors.js";
 
 export const TITLES = {
@@ -42,8 +42,8 @@ function cell(label, ...content) {
 }
 
 function ticketRow(ticket, ctx) {
-  const link = el("a", { href: `#/ticket/${ticket.number}`, "data-row": "",
-    text: ticket.subject || "(no subject)" });
+  const link = el("a", { href: `#/ticket/${ticket.number}`, "data-row": "" },
+    mixedText(ticket.subject || "(no subject)"));
   return el("tr", {},
     cell("Number", `#${ticket.number}`),
     cell("Subject", link),
@@ -131,7 +131,7 @@ function heldRow(mail) {
   row.append(
     cell("Received", timeEl(mail.received_at, when(mail.received_at))),
     cell("From", mail.sender),
-    cell("Subject", mail.subject || "(no subject)"),
+    cell("Subject", mixedText(mail.subject || "(no subject)")),
     cell("Reason", mail.reason),
     cell("Status", outcome),
     cell("Actions", mail.status === "held"
