@@ -91,7 +91,11 @@ function takeButton(ticket, ctx) {
   const form = el("form", { class: "actions" }, take);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    act(form, () => post(`tickets/${ticket.number}/take`), "Taken: the ticket is yours");
+    const key = keyFor(form, { take: ticket.number });
+    act(form, async () => {
+      await post(`tickets/${ticket.number}/take`, undefined, { "Idempotency-Key": key });
+      forgetKey(form);
+    }, "Taken: the ticket is yours");
   });
   return form;
 }
@@ -127,7 +131,22 @@ function messageCard(m) {
     el("header", { class: "msg-head" },
       el("span", { class: `badge kind-${m.kind}`, text: kind }),
       el("strong", { text: author }), timeEl(m.created_at)),
-    body, attachments(m));
+    warnings(m), body, attachments(m));
+}
+
+// What the desk could not be sure of, said on the message itself.
+const WARNINGS = {
+  delivery_unknown: "SES did not confirm this mail: it may not have reached the customer. Check with them before sending it again.",
+  unauthenticated: "The sender could not be authenticated (SPF, DKIM, DMARC): the From address may be forged.",
+  "left-in-raw-mail": "Too large to keep whole here: part of it is only in the raw mail.",
+  "reused-message-id": "This mail reuses the Message-ID of an earlier, different mail.",
+};
+
+function warnings(m) {
+  const said = (m.flags || []).filter((flag) => WARNINGS[flag]);
+  return said.length
+    ? el("ul", { class: "msg-warnings" }, said.map((flag) => el("li", { text: WARNINGS[flag] })))
+    : null;
 }
 
 function textBody(m) {
@@ -202,20 +221,30 @@ function replyForm(ticket, templates) {
       status: form.elements.namedItem("status").value,
       template_id: form.dataset.templateId,
     };
-    // The same draft sent again keeps its key: the server answers with the reply made then.
-    const asked = JSON.stringify(data);
-    if (form.dataset.asked !== asked) {
-      form.dataset.asked = asked;
-      form.dataset.key = idempotencyKey();
-    }
+    const key = keyFor(form, data);
     act(form, async () => {
-      await post(`tickets/${ticket.number}/replies`, data, { "Idempotency-Key": form.dataset.key });
-      delete form.dataset.asked;
-      delete form.dataset.key;
+      await post(`tickets/${ticket.number}/replies`, data, { "Idempotency-Key": key });
+      forgetKey(form);
       form.reset();
     }, "Reply sent");
   });
   return form;
+}
+
+// The same request sent again (a lost answer, a double click) keeps its key: the server answers
+// with what the first one did and acts once. A changed request gets a new key.
+function keyFor(form, data) {
+  const asked = JSON.stringify(data);
+  if (form.dataset.asked !== asked || !form.dataset.key) {
+    form.dataset.asked = asked;
+    form.dataset.key = idempotencyKey();
+  }
+  return form.dataset.key;
+}
+
+function forgetKey(form) {
+  delete form.dataset.asked;
+  delete form.dataset.key;
 }
 
 function noteForm() {
@@ -226,8 +255,10 @@ function noteForm() {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const body = form.elements.namedItem("body").value;
+    const key = keyFor(form, { body });
     act(form, async () => {
-      await post(`tickets/${shown.ticket.number}/notes`, { body });
+      await post(`tickets/${shown.ticket.number}/notes`, { body }, { "Idempotency-Key": key });
+      forgetKey(form);
       form.reset();
     }, "Note added");
   });
@@ -272,8 +303,10 @@ function transferForm(ticket, ctx) {
     event.preventDefault();
     const queue = form.elements.namedItem("queue").value;
     const note = form.elements.namedItem("note").value;
+    const key = keyFor(form, { queue, note });
     act(form, async () => {
-      await post(`tickets/${ticket.number}/transfer`, { queue, note });
+      await post(`tickets/${ticket.number}/transfer`, { queue, note }, { "Idempotency-Key": key });
+      forgetKey(form);
       form.reset();
     }, `Transferred to ${queue}`);
   });
@@ -284,7 +317,9 @@ function history(events) {
   const items = events.map((e) =>
     el("li", {}, timeEl(e.at), ` ${e.kind.replaceAll("_", " ")} · ${e.actor}`,
       // a sentence for the agent, e.g. "reply to x@y bounced: …" (appended as text, not markup)
-      e.data && typeof e.data.text === "string" ? `: ${e.data.text}` : null));
+      e.data && typeof e.data.text === "string" ? `: ${e.data.text}` : null,
+      e.data && typeof e.data.text !== "string" && typeof e.data.reason === "string"
+        ? `: ${e.data.reason}` : null));
   return el("details", { class: "panel history" },
     el("summary", { text: `History (${events.length})` }), el("ol", {}, items));
 }

@@ -171,6 +171,35 @@ def test_a_reply_whose_answer_was_lost_is_sent_again_without_a_second_mail(
     assert [m["kind"] for m in thread].count("outbound") == 1
 
 
+def test_a_note_whose_answer_was_lost_is_added_once_when_pressed_again(
+    page: Page, desk: Desk
+) -> None:
+    mail = desk.mail(f"Lost notes {uuid.uuid4().hex[:6]}")
+    number = desk.ticket_of(mail.address)["number"]
+    sign_in(page, desk, f"#/ticket/{number}")
+    lost: list[str] = []
+
+    def deliver_but_lose_the_answer(route: Any) -> None:
+        if lost:
+            route.continue_()
+            return
+        lost.append(route.request.headers.get("idempotency-key", ""))
+        route.fetch()
+        route.abort("connectionreset")
+
+    page.route("**/api/tickets/*/notes", deliver_but_lose_the_answer)
+    page.get_by_label("Note for colleagues (never emailed)").fill("Called the customer.")
+    add = page.get_by_role("button", name="Add note")
+    add.click()
+    expect(page.get_by_role("alert")).to_contain_text("Network error")
+    add.click()
+    expect(page.locator(".msg-note")).to_contain_text("Called the customer.")
+
+    assert lost and lost[0]
+    thread = desk.api("GET", f"/api/tickets/{number}")["thread"]
+    assert sum("Called the customer." in (m["text"] or "") for m in thread) == 1
+
+
 def test_a_wrong_or_revoked_token_returns_to_the_sign_in_form_with_a_message(
     page: Page, desk: Desk
 ) -> None:
