@@ -15,6 +15,23 @@ from tests.helpers import make_mail
 pytestmark = pytest.mark.browser
 
 
+def lose_the_first_answer(page: Page, pattern: str) -> list[str]:
+    """The first request matching `pattern` reaches the helpdesk, its answer never reaches the
+    page; later ones pass. Returns the Idempotency-Key the lost request carried."""
+    lost: list[str] = []
+
+    def deliver_but_lose_the_answer(route: Any) -> None:
+        if lost:
+            route.continue_()
+            return
+        lost.append(route.request.headers.get("idempotency-key", ""))
+        route.fetch()  # the helpdesk gets it and acts
+        route.abort("connectionreset")
+
+    page.route(pattern, deliver_but_lose_the_answer)
+    return lost
+
+
 def test_an_agent_takes_a_mail_from_unassigned_and_replies_with_a_template(
     page: Page, desk: Desk
 ) -> None:
@@ -146,17 +163,7 @@ def test_a_reply_whose_answer_was_lost_is_sent_again_without_a_second_mail(
     mail = desk.mail(f"Lost answers {uuid.uuid4().hex[:6]}")
     number = desk.ticket_of(mail.address)["number"]
     sign_in(page, desk, f"#/ticket/{number}")
-    lost: list[str] = []
-
-    def deliver_but_lose_the_answer(route: Any) -> None:
-        if lost:
-            route.continue_()
-            return
-        lost.append(route.request.headers.get("idempotency-key", ""))
-        route.fetch()  # the helpdesk gets it and sends the mail
-        route.abort("connectionreset")
-
-    page.route("**/api/tickets/*/replies", deliver_but_lose_the_answer)
+    lost = lose_the_first_answer(page, "**/api/tickets/*/replies")
     page.get_by_label("Message to the customer").fill("The refund is on its way.")
     send = page.get_by_role("button", name="Send reply")
     send.click()
@@ -177,17 +184,7 @@ def test_a_note_whose_answer_was_lost_is_added_once_when_pressed_again(
     mail = desk.mail(f"Lost notes {uuid.uuid4().hex[:6]}")
     number = desk.ticket_of(mail.address)["number"]
     sign_in(page, desk, f"#/ticket/{number}")
-    lost: list[str] = []
-
-    def deliver_but_lose_the_answer(route: Any) -> None:
-        if lost:
-            route.continue_()
-            return
-        lost.append(route.request.headers.get("idempotency-key", ""))
-        route.fetch()
-        route.abort("connectionreset")
-
-    page.route("**/api/tickets/*/notes", deliver_but_lose_the_answer)
+    lost = lose_the_first_answer(page, "**/api/tickets/*/notes")
     page.get_by_label("Note for colleagues (never emailed)").fill("Called the customer.")
     add = page.get_by_role("button", name="Add note")
     add.click()

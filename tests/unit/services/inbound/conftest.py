@@ -118,6 +118,17 @@ class InMemoryHeldMail:
         entries = self._tickets.list_quarantine(limit)
         return [h for e in entries if (h := self.get_held(e.mail_id))], None
 
+    def _check_held(self, held: HeldMail) -> str:
+        """The adapter's conditions: still held (or spam), its record still a quarantine."""
+        mail_id = held.entry.mail_id
+        current = self.get_held(mail_id)
+        stored = self._tickets.records.get(mail_id)
+        if current is None or current.status not in (HeldStatus.HELD, HeldStatus.SPAM):
+            raise Conflict(f"mail {mail_id} was decided on meanwhile")
+        if stored is None or stored.outcome != Outcome.QUARANTINE:
+            raise Conflict(f"mail {mail_id} was decided on meanwhile")
+        return mail_id
+
     def release(
         self,
         *,
@@ -129,13 +140,7 @@ class InMemoryHeldMail:
         by: str,
         at: datetime,
     ) -> None:
-        mail_id = held.entry.mail_id
-        current = self.get_held(mail_id)
-        stored = self._tickets.records.get(mail_id)
-        if current is None or current.status not in (HeldStatus.HELD, HeldStatus.SPAM):
-            raise Conflict(f"mail {mail_id} was decided on meanwhile")
-        if stored is None or stored.outcome != Outcome.QUARANTINE:
-            raise Conflict(f"mail {mail_id} was decided on meanwhile")
+        mail_id = self._check_held(held)
         known = self._tickets.message_ids
         if message.message_id and message.message_id in known:
             raise DuplicateMessage(message.message_id, known[message.message_id])
@@ -159,14 +164,8 @@ class InMemoryHeldMail:
         by: str,
         at: datetime,
     ) -> None:
-        mail_id = held.entry.mail_id
-        current = self.get_held(mail_id)
-        stored = self._tickets.records.get(mail_id)
-        if current is None or current.status not in (HeldStatus.HELD, HeldStatus.SPAM):
-            raise Conflict(f"mail {mail_id} was decided on meanwhile")
-        if stored is None or stored.outcome != Outcome.QUARANTINE:
-            raise Conflict(f"mail {mail_id} was decided on meanwhile")
-        del self._tickets.records[mail_id]  # the fake's append checks the record is new
+        mail_id = self._check_held(held)
+        stored = self._tickets.records.pop(mail_id)  # the fake's append checks the record is new
         try:
             self._tickets.append_message(
                 ticket=ticket,
