@@ -24,6 +24,9 @@ GSI4 requester      R#<email>                by creation
 GSI5 unassigned     U#<queue>#<group>        by due time, only while unassigned
 GSI6 SLA flags      F#<at_risk|breached>     by due time, only while flagged and waiting on us
 GSI7 SLA records    SLA#<yyyy-mm>            <at>#<ticket>#<deadline>: met/missed deadline events
+GSI8 longest wait   W#<queue>                <customer_waiting_since>#<ticket>: while waiting on us
+     a day's mail   MAIL#<local yyyy-mm-dd>  <at>#<ticket>#<message>: mail in and out (messages)
+AGG#… and BOARD     report aggregates and live-board counters: adapters/dynamo/aggregates.py
      CSAT records   CSAT#<yyyy-mm>           <at>#<ticket>#<survey>: survey answers (the latest)
 """
 
@@ -117,6 +120,9 @@ def index_attributes(ticket: Ticket) -> Item:
         attrs |= {"GSI5PK": f"U#{ticket.queue}#{group}", "GSI5SK": order}
     if ticket.sla_state != "ok" and ticket.status in WAITING_ON_AGENT:
         attrs |= {"GSI6PK": f"F#{ticket.sla_state}", "GSI6SK": order}
+    if ticket.status in WAITING_ON_AGENT and ticket.customer_waiting_since is not None:
+        waiting = f"{ts(ticket.customer_waiting_since)}#{ticket.number:09d}"
+        attrs |= {"GSI8PK": f"W#{ticket.queue}", "GSI8SK": waiting}
     return attrs
 
 

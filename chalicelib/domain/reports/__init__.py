@@ -1,0 +1,1 @@
+"""What reports count: facts taken when a ticket changes, and the histograms of durations."""
