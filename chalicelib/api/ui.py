@@ -1,9 +1,10 @@
-"""The agent UI: one page and its scripts and styles from templates/ui/, public and data-free."""
+"""The agent UI: one page, its scripts and styles and vendored libraries, public and data-free."""
 
 from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 from chalice.app import Blueprint, Response
 
@@ -13,7 +14,9 @@ from chalicelib.config import TEMPLATES_DIR
 bp = Blueprint(__name__)
 
 UI_DIR = TEMPLATES_DIR / "ui"
+VENDOR_DIR = UI_DIR / "vendor"
 _ASSET_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,40}\.(js|css)$")
+_VENDOR_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,40}(\.[a-z0-9]{1,10}){0,3}\.(js|css)$")
 _CONTENT_TYPES = {
     "html": "text/html; charset=utf-8",
     "js": "text/javascript; charset=utf-8",
@@ -62,32 +65,42 @@ def asset_names() -> frozenset[str]:
 
 
 @cache
-def _read(name: str) -> str:
-    return (UI_DIR / name).read_text(encoding="utf-8")
+def vendor_names() -> frozenset[str]:
+    """Third-party files copied as published (templates/ui/vendor/README.md names each)."""
+    return frozenset(p.name for p in VENDOR_DIR.iterdir() if _VENDOR_NAME.match(p.name))
 
 
-def _serve(name: str) -> Response:
+@cache
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def _serve(path: Path) -> Response:
     headers: dict[str, str | list[str]] = {
         **security_headers(bootstrap.container().settings.endpoint_url),
-        "Content-Type": _CONTENT_TYPES[name.rpartition(".")[2]],
+        "Content-Type": _CONTENT_TYPES[path.suffix.removeprefix(".")],
     }
-    return Response(body=_read(name), status_code=200, headers=headers)
+    return Response(body=_read(path), status_code=200, headers=headers)
+
+
+def _not_found() -> Response:
+    return Response(
+        body="not found",
+        status_code=404,
+        headers={"Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff"},
+    )
 
 
 @bp.route("/", methods=["GET"])
 def index() -> Response:
-    return _serve("index.html")
+    return _serve(UI_DIR / "index.html")
 
 
 @bp.route("/ui/{asset}", methods=["GET"])
 def ui_asset(asset: str) -> Response:
-    if asset not in asset_names():
-        return Response(
-            body="not found",
-            status_code=404,
-            headers={
-                "Content-Type": "text/plain; charset=utf-8",
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
-    return _serve(asset)
+    return _serve(UI_DIR / asset) if asset in asset_names() else _not_found()
+
+
+@bp.route("/ui/vendor/{asset}", methods=["GET"])
+def vendor_asset(asset: str) -> Response:
+    return _serve(VENDOR_DIR / asset) if asset in vendor_names() else _not_found()

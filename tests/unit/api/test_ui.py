@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -12,7 +13,7 @@ import pytest
 from chalice.test import Client
 
 from chalicelib import bootstrap
-from chalicelib.api.ui import UI_DIR, asset_names, content_security_policy
+from chalicelib.api.ui import UI_DIR, VENDOR_DIR, asset_names, content_security_policy, vendor_names
 
 SCRIPTS = sorted(UI_DIR.glob("*.js"))
 
@@ -55,7 +56,33 @@ def test_each_script_and_stylesheet_is_served_with_its_type(client: Any, name: s
     assert response.body == (UI_DIR / name).read_bytes()
 
 
-@pytest.mark.parametrize("path", ["/ui/index.html", "/ui/nope.js", "/ui/app.py", "/ui/..%2Fapp.py"])
+def test_vendored_libraries_are_served_and_match_the_checksum_their_note_records(
+    client: Any,
+) -> None:
+    note = (VENDOR_DIR / "README.md").read_text(encoding="utf-8")
+    recorded = dict(re.findall(r"^\| `([^`]+)` \|.*\| `([0-9a-f]{64})` \|$", note, re.M))
+    assert set(recorded) == vendor_names() and recorded
+    for name, checksum in recorded.items():
+        response = client.http.get(f"/ui/vendor/{name}")
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == "text/javascript; charset=utf-8"
+        assert response.headers["Content-Security-Policy"] == content_security_policy(None)
+        assert hashlib.sha256(response.body).hexdigest() == checksum
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ui/index.html",
+        "/ui/nope.js",
+        "/ui/app.py",
+        "/ui/..%2Fapp.py",
+        "/ui/vendor/README.md",
+        "/ui/vendor/uplot.LICENSE",
+        "/ui/vendor/..%2Fapp.js",
+        "/ui/vendor/nope.js",
+    ],
+)
 def test_nothing_else_is_served_from_ui(client: Any, path: str) -> None:
     assert client.http.get(path).status_code in (403, 404)
 
@@ -63,7 +90,8 @@ def test_nothing_else_is_served_from_ui(client: Any, path: str) -> None:
 def test_the_page_needs_no_token_while_the_api_behind_it_still_does(client: Any) -> None:
     from app import app
 
-    assert {p for p in app.routes if p == "/" or p.startswith("/ui")} == {"/", "/ui/{asset}"}
+    ui_routes = {p for p in app.routes if p == "/" or p.startswith("/ui")}
+    assert ui_routes == {"/", "/ui/{asset}", "/ui/vendor/{asset}"}
     assert client.http.get("/").status_code == 200
     assert client.http.get("/ui/app.js").status_code == 200
     assert client.http.get("/api/me").status_code == 401
