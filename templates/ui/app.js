@@ -4,7 +4,10 @@
 import { forgetToken, get, saveToken, token } from "./api.js";
 import { byId, duration, el, hideNotice, showNotice } from "./dom.js";
 import { SIGNED_OUT, reportError } from "./errors.js";
+import { boardSection } from "./board.js";
 import { TITLES, showList, showQuarantine } from "./lists.js";
+import { showMailDay } from "./mailday.js";
+import { showReports } from "./reports.js";
 import { focusComposer, showTicket } from "./ticket.js";
 
 const HOME = "#/unassigned";
@@ -13,16 +16,35 @@ const ctx = {
   lastList: () => ctx.list,
   templates: async () => (await get("templates")).templates,
 };
-const ROUTES = [ // [hash, show it, is a list]
-  [/^#\/(mine|unassigned|at_risk|breached)$/, (page, m) => showList(page, { view: m[1] }, ctx), true],
-  [/^#\/queue\/([^/]+)$/,
-    (page, m) => showList(page, { view: "all", queue: decodeURIComponent(m[1]) }, ctx), true],
+const ROUTES = [ // [hash, show it, is a list]; "?queue=…&status=…" narrows a list (the board's links)
+  [/^#\/unassigned$/, (page) => showStart(page), true],
+  [/^#\/(mine|unassigned|at_risk|breached)(?:\?(.*))?$/,
+    (page, m) => showList(page, { ...narrowing(m[2]), view: m[1] }, ctx), true],
+  [/^#\/queue\/([^/?]+)(?:\?(.*))?$/,
+    (page, m) => showList(page, { ...narrowing(m[2]), view: "all", queue: decodeURIComponent(m[1]) }, ctx), true],
   [/^#\/quarantine$/, (page) => showQuarantine(page), true],
   [/^#\/ticket\/(\d{1,9})$/, (page, m) => showTicket(page, Number(m[1]), ctx), false],
+  [/^#\/reports(?:\?(.*))?$/, (page, m) => showReports(page, m[1], ctx), false],
+  [/^#\/mail(?:\?(.*))?$/, (page, m) => showMailDay(page, m[1], ctx), false],
 ];
 let routing = 0;
 let glanceTimer = null;
 let pendingG = false;
+
+function narrowing(search) {
+  const given = new URLSearchParams(search || "");
+  return { queue: given.get("queue") || undefined, status: given.get("status") || undefined };
+}
+
+// The start page: the live board above the unassigned tickets; a board that fails to load
+// leaves the list usable.
+async function showStart(page) {
+  const [board] = await Promise.all([
+    boardSection().catch((e) => { reportError(e); return null; }),
+    showList(page, { view: "unassigned" }, ctx),
+  ]);
+  if (board) page.querySelector("h1").after(board);
+}
 
 async function route() {
   if (!ctx.me) return;
@@ -50,8 +72,9 @@ async function route() {
 }
 
 function markCurrent(hash) {
+  const path = hash.split("?")[0];
   for (const link of byId("view-links").querySelectorAll("a")) {
-    if (link.getAttribute("href") === hash) link.setAttribute("aria-current", "page");
+    if (link.getAttribute("href") === path) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
 }
@@ -59,7 +82,7 @@ function markCurrent(hash) {
 function buildNav() {
   const views = Object.entries(TITLES).map(([view, title]) => [`#/${view}`, title]);
   const queues = ctx.queues.map((q) => [`#/queue/${encodeURIComponent(q.name)}`, q.name, q.name]);
-  byId("view-links").replaceChildren(...[...views, ...queues, ["#/quarantine", "Quarantine"]].map(
+  byId("view-links").replaceChildren(...[...views, ...queues, ["#/quarantine", "Quarantine"], ["#/reports", "Reports"], ["#/mail", "Mail"]].map(
     ([href, label, queue]) => el("li", {}, el("a", { href, "data-queue": queue }, label,
       queue ? el("span", { class: "count" }) : null))));
 }

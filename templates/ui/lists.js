@@ -84,7 +84,8 @@ function moreButton(load) {
 }
 
 export async function showList(page, params, ctx) {
-  const title = params.queue ? `Queue: ${params.queue}` : TITLES[params.view];
+  const base = params.view === "all" ? `Queue: ${params.queue}` : TITLES[params.view];
+  const title = [base, params.view !== "all" && params.queue, params.status].filter(Boolean).join(" · ");
   const [list, rows] = table(title, TICKET_COLUMNS, "tickets");
   const footer = el("div", { class: "list-footer" });
   const load = async (cursor) => {

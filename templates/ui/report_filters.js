@@ -1,0 +1,34 @@
+"use strict";
+// What the Reports and the day's-mail pages share: the queue, agent and priority filters.
+
+import { el, field, select } from "./dom.js";
+
+const PRIORITIES = ["low", "normal", "high", "urgent"];
+
+export function today(now = new Date()) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+export function filterSelects(params, ctx, { priority = true } = {}) {
+  const queues = [["", "All queues"], ...ctx.queues.map((q) => [q.name, q.name])];
+  const agents = [["", "All agents"], ...ctx.agents.map((a) => [a.id, a.name || a.id])];
+  return [
+    field("Queue", select("queue", queues, params.queue)),
+    field("Agent", select("agent", agents, params.agent)),
+    priority ? field("Priority", select("priority", [["", "Any priority"], ...PRIORITIES.map((p) => [p, p])], params.priority)) : null,
+  ];
+}
+
+export function reportQuery(params) {
+  const { from, to, group, queue, agent, priority } = params;
+  return { from, to, group, queue, agent, priority };
+}
+
+export function pageHeading(title) {
+  return el("h1", { tabindex: "-1", text: title });
+}
+
+export function missingApi(what) {
+  return el("p", { class: "empty", text: `${what} are not available on this helpdesk yet (its API answered 404).` });
+}
