@@ -47,6 +47,12 @@ export async function call(method, path, body, extraHeaders = {}) {
 
 export const get = (path) => call("GET", path);
 
+// A route this stage does not have: 404, or API Gateway's (and Chalice local's) 403 for an
+// unknown path, which carries none of the API's own error codes.
+export function isMissingRoute(error) {
+  return error.status === 404 || (error.status === 403 && !error.code);
+}
+
 // A CSV the API makes (format=csv): fetched with the token like every call, then saved from a
 // Blob, because a plain link could not carry the Authorization header.
 export async function download(path, fallbackName) {

@@ -2,7 +2,7 @@
 // The live board on the start page: per queue what waits now, each number a link to the list
 // behind it; agents' open load. Read every 30 s while the tab is visible, and on coming back.
 
-import { get } from "./api.js";
+import { get, isMissingRoute } from "./api.js";
 import { el, mixedText } from "./dom.js";
 import { reportError } from "./errors.js";
 import { NONE, clock, number, span } from "./format.js";
@@ -10,12 +10,12 @@ import { NONE, clock, number, span } from "./format.js";
 export const REFRESH_MS = 30_000;
 let stopActive = () => {};
 
-// Until GET /api/board exists (404), the queue overview stands in: waiting and unassigned only.
+// Until GET /api/board exists, the queue overview stands in: waiting and unassigned only.
 async function readBoard() {
   try {
     return { live: true, ...(await get("board")) };
   } catch (e) {
-    if (e.status !== 404) throw e;
+    if (!isMissingRoute(e)) throw e;
   }
   const { queues } = await get("queues");
   return {

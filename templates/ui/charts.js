@@ -47,7 +47,8 @@ function options(uPlot, spec, width) {
     axes: [
       { stroke: ink, font, grid: { show: false }, ticks: { show: false },
         splits: () => ticks(spec.labels.length, width), values: (u, splits) => splits.map((i) => spec.labels[i] ?? "") },
-      { stroke: ink, font, grid, side: rtl ? 1 : 3, size: 56, values: (u, splits) => splits.map(spec.format) },
+      { stroke: ink, font, grid, side: rtl ? 1 : 3, values: (u, splits) => splits.map(spec.format),
+        size: (u, values) => 16 + 7 * Math.max(3, ...(values || []).map((v) => String(v).length)) },
     ],
     series: [{}, ...spec.series.map((s, i) => ({
       label: s.label, stroke: s.colour, width: bars ? 0 : 2, fill: bars ? s.colour : undefined,

@@ -2,7 +2,7 @@
 // A day's mail (#/mail?date=…&to=…&direction=…): what came in and went out, each with its
 // ticket; Next reads on with the API's cursor, the address keeps the page.
 
-import { download, get, query } from "./api.js";
+import { download, get, isMissingRoute, query } from "./api.js";
 import { el, field, mixedText, select } from "./dom.js";
 import { reportError } from "./errors.js";
 import { clock, moment, period } from "./format.js";
@@ -80,7 +80,7 @@ export async function showMailDay(page, search, ctx) {
   try {
     data = await get(`reports/mail?${query({ ...params, limit: PAGE_SIZE })}`);
   } catch (e) {
-    if (e.status !== 404) throw e;
+    if (!isMissingRoute(e)) throw e;
     return page.replaceChildren(pageHeading("Mail"), form(params, ctx), missingApi("Mail reports"));
   }
   const from = data.from || params.date;

@@ -30,5 +30,5 @@ export function pageHeading(title) {
 }
 
 export function missingApi(what) {
-  return el("p", { class: "empty", text: `${what} are not available on this helpdesk yet (its API answered 404).` });
+  return el("p", { class: "empty", text: `${what} are not available on this helpdesk yet (this stage has no route for them).` });
 }

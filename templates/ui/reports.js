@@ -2,7 +2,7 @@
 // The Reports page: a period and filters in the address (#/reports?from=…), figures against the
 // previous period, charts with their numbers in tables, drill-down to the mail behind a period.
 
-import { download, get, query } from "./api.js";
+import { download, get, isMissingRoute, query } from "./api.js";
 import { chartFigure } from "./charts.js";
 import { el, field, mixedText, select } from "./dom.js";
 import { reportError } from "./errors.js";
@@ -336,8 +336,8 @@ export async function showReports(page, search, ctx) {
   const agentFilters = { ...filters, agent: "" };
   const [summary, agents] = await Promise.all([
     get(`reports/summary?${query(filters)}`),
-    get(`reports/agents?${query(agentFilters)}`).catch((e) => (e.status === 404 ? null : Promise.reject(e))),
-  ]).catch((e) => (e.status === 404 ? [null, null] : Promise.reject(e)));
+    get(`reports/agents?${query(agentFilters)}`).catch((e) => (isMissingRoute(e) ? null : Promise.reject(e))),
+  ]).catch((e) => (isMissingRoute(e) ? [null, null] : Promise.reject(e)));
   const head = [pageHeading("Reports"), filtersForm(params, ctx)];
   if (!summary) return page.replaceChildren(...head, missingApi("Reports"));
   const previous = summary.previous

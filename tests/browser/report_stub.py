@@ -10,7 +10,15 @@ import json
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-DAYS = ["2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27", "2026-11-28", "2026-11-29", "2026-11-30"]
+DAYS = [
+    "2026-11-24",
+    "2026-11-25",
+    "2026-11-26",
+    "2026-11-27",
+    "2026-11-28",
+    "2026-11-29",
+    "2026-11-30",
+]
 CREATED = [5, 8, 3, 0, 6, 2, 7]
 SOLVED = [4, 6, 5, 1, 3, 2, 6]
 SUMMARY_CSV = "period,start,end,created,solved\r\nday,2026-11-24,2026-11-24,5,4\r\n"
@@ -36,15 +44,33 @@ def _figures(created: int, solved: int, scale: float = 1.0) -> dict[str, Any]:
         },
         "next_response": {"calendar": _durations(7200, 3), "business": _durations(3600, 3)},
         "reply_wait": {"calendar": _durations(9000, 4), "business": _durations(4000, 4)},
-        "resolution": {"calendar": _durations(86400, solved), "business": _durations(30000, solved)},
+        "resolution": {
+            "calendar": _durations(86400, solved),
+            "business": _durations(30000, solved),
+        },
         "sla": {
-            "first_response": {"met": answered, "missed": 1, "late": 1, "compliance": answered / (answered + 1)},
+            "first_response": {
+                "met": answered,
+                "missed": 1,
+                "late": 1,
+                "compliance": answered / (answered + 1),
+            },
             "next_response": {"met": 3, "missed": 0, "late": 0, "compliance": 1.0},
-            "resolution": {"met": solved, "missed": 2, "late": 0, "compliance": solved / (solved + 2) if solved else 0},
+            "resolution": {
+                "met": solved,
+                "missed": 2,
+                "late": 0,
+                "compliance": solved / (solved + 2) if solved else 0,
+            },
         },
         "promise": {"kept": 4, "broken": 1},
-        "csat": {"answers": solved, "yes": solved - 1 if solved else 0, "no": 1 if solved else 0,
-                 "rate": (solved - 1) / solved if solved else None, "comments": 1},  # fmt: skip
+        "csat": {
+            "answers": solved,
+            "yes": solved - 1 if solved else 0,
+            "no": 1 if solved else 0,
+            "rate": (solved - 1) / solved if solved else None,
+            "comments": 1,
+        },
         "backlog_end": 10 + created - solved,
     }
 
@@ -76,13 +102,33 @@ def agents(names: tuple[str, str] = ("Anna Berg", "Local Admin")) -> dict[str, A
         "from": DAYS[0],
         "to": DAYS[-1],
         "agents": [
-            {"agent": "anna@example.com", "name": names[0], "replies": 12, "solved": 9,
-             "first_response": {"calendar": _durations(4000, 8), "business": _durations(2000, 8)},
-             "csat": {"answers": 5, "yes": 4, "no": 1, "rate": 0.8}, "open_now": 6, "waiting_now": 2},
-            {"agent": "admin@example.com", "name": names[1], "replies": 4, "solved": 2,
-             "first_response": {"calendar": _durations(None, 0), "business": _durations(None, 0)},
-             "csat": {"answers": 0, "yes": 0, "no": 0, "rate": None}, "open_now": 1, "waiting_now": 0},
-        ],  # fmt: skip
+            {
+                "agent": "anna@example.com",
+                "name": names[0],
+                "replies": 12,
+                "solved": 9,
+                "first_response": {
+                    "calendar": _durations(4000, 8),
+                    "business": _durations(2000, 8),
+                },
+                "csat": {"answers": 5, "yes": 4, "no": 1, "rate": 0.8},
+                "open_now": 6,
+                "waiting_now": 2,
+            },
+            {
+                "agent": "admin@example.com",
+                "name": names[1],
+                "replies": 4,
+                "solved": 2,
+                "first_response": {
+                    "calendar": _durations(None, 0),
+                    "business": _durations(None, 0),
+                },
+                "csat": {"answers": 0, "yes": 0, "no": 0, "rate": None},
+                "open_now": 1,
+                "waiting_now": 0,
+            },
+        ],
     }
 
 
@@ -108,14 +154,19 @@ def board(queues: tuple[str, ...] = ("Support", "Billing")) -> dict[str, Any]:
     return {
         "at": "2026-12-03T14:30:00Z",
         "queues": rows,
-        "agents": [{"agent": "anna@example.com", "name": "Anna Berg", "open": 6, "waiting": 2},
-                   {"agent": "admin@example.com", "name": "Local Admin", "open": 1, "waiting": 0}],  # fmt: skip
+        "agents": [
+            {"agent": "anna@example.com", "name": "Anna Berg", "open": 6, "waiting": 2},
+            {"agent": "admin@example.com", "name": "Local Admin", "open": 1, "waiting": 0},
+        ],
         "totals": {"waiting": 8, "unassigned": 5},
     }
 
 
 def install(page: Any, asked: list[str] | None = None, **names: Any) -> None:
     """Answer the reports and board routes from this module; `asked` collects their URLs."""
+
+    agent_names = names.get("agents", ("Anna Berg", "Local Admin"))
+    queue_names = names.get("queues", ("Support", "Billing"))
 
     def answer(route: Any) -> None:
         url = urlparse(route.request.url)
@@ -126,14 +177,21 @@ def install(page: Any, asked: list[str] | None = None, **names: Any) -> None:
             body = AGENTS_CSV if url.path.endswith("/agents") else SUMMARY_CSV
             route.fulfill(status=200, content_type="text/csv; charset=utf-8", body=body)
             return
+        get = params.get
         data = {
-            "/api/reports/summary": lambda: summary(params.get("queue", ""), params.get("agent", "")),
-            "/api/reports/agents": lambda: agents(names.get("agents", ("Anna Berg", "Local Admin"))),
-            "/api/reports/mail": lambda: mail(params.get("date", DAYS[0]), params.get("direction", ""),
-                                              params.get("cursor", "")),
-            "/api/board": lambda: board(names.get("queues", ("Support", "Billing"))),
-        }[url.path]()  # fmt: skip
+            "/api/reports/summary": lambda: summary(get("queue", ""), get("agent", "")),
+            "/api/reports/agents": lambda: agents(agent_names),
+            "/api/reports/mail": lambda: mail(
+                get("date", DAYS[0]), get("direction", ""), get("cursor", "")
+            ),
+            "/api/board": lambda: board(queue_names),
+        }[url.path]()
         route.fulfill(status=200, content_type="application/json", body=json.dumps(data))
 
-    for path in ("**/api/reports/summary?*", "**/api/reports/agents?*", "**/api/reports/mail?*", "**/api/board"):
+    for path in (
+        "**/api/reports/summary?*",
+        "**/api/reports/agents?*",
+        "**/api/reports/mail?*",
+        "**/api/board",
+    ):
         page.route(path, answer)

@@ -1,0 +1,205 @@
+"""The manager's desk in the browser: the Reports page, its drill-down and CSV, the live board.
+
+Most tests answer the reports and board routes from tests/browser/report_stub.py (the issue-13
+contract), so the page is checked on exact figures; the last test reads the real API of a
+seeded desk, and skips until those routes are in the branch (see REAL_API below).
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.browser import report_stub
+from tests.browser.ui import Desk, Watch, sign_in
+
+pytestmark = pytest.mark.browser
+
+# The tab goes to the background (or comes back), as far as the page can tell.
+HIDE = """hidden => {
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => hidden });
+    document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+def go(page: Page, route: str) -> None:
+    page.evaluate("route => { window.location.hash = route; }", route)
+
+
+def period_cell(page: Page, day: str, field: str) -> Locator:
+    return page.locator(f'table.periods tr[data-period="{day}"] td[data-field="{field}"]')
+
+
+def test_the_reports_page_shows_each_periods_numbers_beside_its_chart(
+    page: Page, desk: Desk
+) -> None:
+    watch = Watch()
+    watch.attach(page)
+    report_stub.install(page)
+    sign_in(page, desk)
+    go(page, "#/reports?preset=7&group=day")
+    expect(page.get_by_role("heading", name="Reports", level=1)).to_be_visible()
+
+    for day, created, solved in zip(
+        report_stub.DAYS, report_stub.CREATED, report_stub.SOLVED, strict=True
+    ):
+        expect(period_cell(page, day, "created")).to_have_attribute("data-value", str(created))
+        expect(period_cell(page, day, "solved")).to_have_text(str(solved))
+    figure = page.locator("figure", has=page.locator('[data-chart="created-solved"]'))
+    expect(figure).to_contain_text(
+        f"{sum(report_stub.CREATED)} created, {sum(report_stub.SOLVED)} solved"
+    )
+    expect(figure.locator("canvas").first).to_be_visible()  # uPlot, from /ui/vendor/, drew it
+    expect(figure).to_have_attribute("aria-describedby", "periods-title")
+    expect(page.locator('[data-figure="created"] .delta')).to_contain_text("+6 (+24%) vs previous")
+    expect(page.locator('[data-figure="first_response.business"]')).to_contain_text("n = 30")
+    expect(
+        page.locator('tr[data-sla="first_response"] td[data-field="compliance"]')
+    ).to_contain_text("96.8% (n = 31)")
+    busiest = page.locator('table[data-heat="heat-in"] td[data-value="10"]').first
+    expect(busiest).to_have_class("heat-5")
+    expect(
+        page.locator('table.agents tr[data-agent="anna@example.com"] td[data-field="replies"]')
+    ).to_have_text("12")
+    assert watch.errors == []
+
+
+def test_a_csv_download_carries_the_pages_filters_and_the_token(
+    page: Page, desk: Desk, tmp_path: Path
+) -> None:
+    asked: list[str] = []
+    tokens: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            tokens.append(r.headers.get("authorization", "")) if "format=csv" in r.url else None
+        ),
+    )
+    report_stub.install(page, asked)
+    sign_in(page, desk)
+    go(page, "#/reports?from=2026-11-24&to=2026-11-30&group=week&queue=Support&priority=high")
+    expect(page.get_by_role("heading", name="Reports", level=1)).to_be_visible()
+    expect(page.get_by_label("Queue", exact=True)).to_have_value("Support")
+
+    with page.expect_download() as summary:
+        page.get_by_role("button", name="Download CSV (summary)").click()
+    saved = tmp_path / "summary.csv"
+    summary.value.save_as(saved)
+    assert saved.read_bytes().decode() == report_stub.SUMMARY_CSV
+    assert summary.value.suggested_filename == "report-summary-2026-11-24-2026-11-30.csv"
+    [csv] = [a for a in asked if "format=csv" in a]
+    assert csv.startswith("/api/reports/summary?")
+    for param in (
+        "from=2026-11-24",
+        "to=2026-11-30",
+        "group=week",
+        "queue=Support",
+        "priority=high",
+    ):
+        assert param in csv, csv
+    assert tokens == [f"Bearer {desk.token}"]
+
+    with page.expect_download() as per_agent:
+        page.get_by_role("button", name="Download CSV (agents)").click()
+    assert Path(per_agent.value.path()).read_bytes().decode() == report_stub.AGENTS_CSV
+
+
+def test_a_periods_mail_opens_the_days_mail_and_next_reads_on_with_the_cursor(
+    page: Page, desk: Desk
+) -> None:
+    asked: list[str] = []
+    report_stub.install(page, asked)
+    sign_in(page, desk)
+    go(page, "#/reports?from=2026-11-24&to=2026-11-30&queue=Support")
+    day = report_stub.DAYS[1]
+    period_cell(page, day, "mails_received").get_by_role("link").click()
+
+    expect(page.locator("#page h1")).to_contain_text("Mail")
+    assert any(
+        f"date={day}" in a and "direction=in" in a and "queue=Support" in a for a in asked
+    ), asked
+    rows = page.locator("table.mail-day tbody tr")
+    expect(rows).to_have_count(4)
+    expect(rows.first.get_by_role("link", name="#1001", exact=True)).to_have_attribute(
+        "href", "#/ticket/1001"
+    )
+    page.get_by_role("link", name="Next page").click()
+    expect(rows).to_have_count(3)
+    assert any("cursor=page-2" in a for a in asked), asked
+    expect(page.get_by_role("link", name="Next page")).to_have_count(0)
+    expect(page.get_by_role("link", name="First page")).to_be_visible()
+
+
+def test_the_start_pages_board_links_each_number_and_stays_live_only_while_visible(
+    page: Page, desk: Desk
+) -> None:
+    asked: list[str] = []
+    page.clock.install()
+    report_stub.install(page, asked)
+    sign_in(page, desk)
+    board = page.locator("section.board")
+    expect(board.locator('tr[data-queue="Support"] td[data-field="at_risk"]')).to_have_text("2")
+    expect(
+        board.locator('tr[data-agent="anna@example.com"] td[data-field="open"]')
+    ).to_contain_text("6")
+
+    def reads() -> int:
+        return sum(a.startswith("/api/board") for a in asked)
+
+    with page.expect_request("**/api/board"):
+        page.clock.run_for(31_000)
+    page.evaluate(HIDE, True)
+    hidden = reads()
+    page.clock.run_for(95_000)
+    with page.expect_request("**/api/board"):  # back in view: read at once
+        page.evaluate(HIDE, False)
+    expect(board.locator('tr[data-queue="Support"] td[data-field="waiting"]')).to_have_text("7")
+    assert reads() == hidden + 1, "the board was read while the tab was hidden"
+
+    board.get_by_role("link", name="Support: 2 at risk").click()
+    expect(page.locator("#page h1")).to_have_text("At risk · Support")
+
+
+def test_without_a_board_route_the_start_page_shows_the_queue_overview(
+    page: Page, desk: Desk
+) -> None:
+    # What API Gateway (and Chalice local) answers for a path the stage has no route for.
+    missing = {"message": "Missing Authentication Token"}
+    page.route("**/api/board", lambda route: route.fulfill(status=403, json=missing))
+    mail = desk.mail(f"Board fallback {uuid.uuid4().hex[:6]}")
+    assert desk.ticket_of(mail.address)["queue"] == "Support"
+    sign_in(page, desk)
+    board = page.locator("section.board")
+    expect(board).to_contain_text("the live board is not available here")
+    waiting = board.locator('tr[data-queue="Support"] td[data-field="waiting"] a')
+    expect(waiting).to_have_attribute("href", "#/queue/Support")
+    waiting.click()
+    expect(page.locator("#page h1")).to_have_text("Queue: Support")
+
+
+# REAL_API: the reports routes are built in parallel (issue 13). Until they are merged the
+# stage has no summary route (403 without an error code, or 404) and this test skips; once
+# they are, it runs as it is.
+def test_the_reports_page_reads_a_seeded_desks_summary_and_downloads_its_csv(
+    page: Page, desk: Desk, tmp_path: Path
+) -> None:
+    status, body = desk.stack.call("GET", "/api/reports/summary?group=day", token=desk.token)
+    if status == 404 or (status == 403 and "error" not in (body or {})):  # no such route yet
+        pytest.skip("REAL_API: /api/reports/summary is not in this branch yet")
+    for _ in range(2):
+        desk.mail(f"Reports seed {uuid.uuid4().hex[:6]}")
+    sign_in(page, desk)
+    go(page, "#/reports?preset=7&group=day")
+    created = page.locator('table.periods td[data-field="created"]')
+    expect(created.first).to_be_visible()
+    values = [int(v or 0) for v in created.evaluate_all("cells => cells.map(c => c.dataset.value)")]
+    assert sum(values) >= 2, values
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV (summary)").click()
+    saved = tmp_path / "summary.csv"
+    download.value.save_as(saved)
+    header = saved.read_text(encoding="utf-8").splitlines()[0]
+    assert "created" in header, header
