@@ -32,6 +32,14 @@ function ticks(count, width) {
   return Array.from({ length: count }, (_, i) => i).filter((i) => i % step === 0);
 }
 
+// Room for the widest value label, from the data rather than uPlot's first guess, so "100%" or
+// a Persian "۱٫۵ ساعت" is not cut off.
+function labelWidth(spec) {
+  const top = Math.max(spec.minMax || 1, ...spec.series.flatMap((s) => s.values.filter((v) => v !== null)));
+  const longest = Math.max(...[0, top / 2, top, top * 1.1].map((v) => String(spec.format(v)).length));
+  return 18 + 7 * Math.max(2, longest);
+}
+
 function options(uPlot, spec, width) {
   const rtl = document.documentElement.dir === "rtl";
   const font = `12px ${getComputedStyle(document.body).fontFamily}`;
@@ -48,7 +56,7 @@ function options(uPlot, spec, width) {
       { stroke: ink, font, grid: { show: false }, ticks: { show: false },
         splits: () => ticks(spec.labels.length, width), values: (u, splits) => splits.map((i) => spec.labels[i] ?? "") },
       { stroke: ink, font, grid, side: rtl ? 1 : 3, values: (u, splits) => splits.map(spec.format),
-        size: (u, values) => 16 + 7 * Math.max(3, ...(values || []).map((v) => String(v).length)) },
+        size: labelWidth(spec) },
     ],
     series: [{}, ...spec.series.map((s, i) => ({
       label: s.label, stroke: s.colour, width: bars ? 0 : 2, fill: bars ? s.colour : undefined,

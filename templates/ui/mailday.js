@@ -5,7 +5,7 @@
 import { download, get, isMissingRoute, query } from "./api.js";
 import { el, field, mixedText, select } from "./dom.js";
 import { reportError } from "./errors.js";
-import { clock, moment, period } from "./format.js";
+import { clock, moment, number, period } from "./format.js";
 import { filterSelects, missingApi, pageHeading, today } from "./report_filters.js";
 
 const DIRECTIONS = [["", "All mail"], ["in", "Received"], ["out", "Replies sent"], ["auto", "Automatic"]];
@@ -96,7 +96,7 @@ export async function showMailDay(page, search, ctx) {
     data.next ? el("a", { href: mailHash({ ...params, cursor: data.next }), rel: "next", text: "Next page" }) : null);
   page.replaceChildren(pageHeading(title), form(params, ctx),
     el("div", { class: "report-head" },
-      el("p", { class: "muted", text: `${data.mails.length} shown${data.next ? ", more on the next page" : ""}` }),
+      el("p", { class: "muted", text: `${number(data.mails.length)} shown${data.next ? ", more on the next page" : ""}` }),
       el("div", { class: "actions" }, csvButton(params, from, to))),
     data.mails.length ? table : el("p", { class: "empty", text: "No mail in this period." }), pager);
   return undefined;

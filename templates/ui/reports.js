@@ -273,7 +273,7 @@ function trafficPart(summary) {
 function countsTable(id, title, counts, name) {
   const entries = Object.entries(counts || {}).sort((a, b) => b[1] - a[1]);
   return el("div", {}, el("h3", { id, text: title }),
-    entries.length ? el("table", { class: "list counts", "aria-labelledby": id },
+    entries.length ? el("table", { class: "counts", "aria-labelledby": id },
       el("tbody", {}, entries.map(([key, n]) => el("tr", { "data-key": key },
         el("th", { scope: "row" }, mixedText(name(key))), cell("Mail", "count", n, number(n))))))
       : el("p", { class: "muted", text: "None." }));

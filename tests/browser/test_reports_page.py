@@ -203,3 +203,21 @@ def test_the_reports_page_reads_a_seeded_desks_summary_and_downloads_its_csv(
     download.value.save_as(saved)
     header = saved.read_text(encoding="utf-8").splitlines()[0]
     assert "created" in header, header
+
+
+def test_on_a_phone_the_reports_and_mail_pages_do_not_scroll_sideways(
+    phone: Page, desk: Desk
+) -> None:
+    report_stub.install(phone)
+    sign_in(phone, desk)
+    for route, part in (
+        ("#/reports?preset=7", "table.periods"),
+        ("#/mail?date=2026-11-24", "table.mail-day"),
+    ):
+        go(phone, route)
+        expect(phone.locator(part)).to_be_visible()
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"{route} scrolls sideways: {width} px"
+    heat = phone.locator(".heat-wrap").first
+    go(phone, "#/reports?preset=7")
+    expect(heat).to_have_attribute("tabindex", "0")  # scrolls on its own, reachable by keyboard
