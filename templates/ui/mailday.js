@@ -6,7 +6,7 @@ import { download, get, isMissingRoute, query } from "./api.js";
 import { el, field, mixedText, select } from "./dom.js";
 import { reportError } from "./errors.js";
 import { clock, moment, number, period } from "./format.js";
-import { filterSelects, missingApi, pageHeading, today } from "./report_filters.js";
+import { filterSelects, isoDay, missingApi, pageHeading } from "./report_filters.js";
 
 const DIRECTIONS = [["", "All mail"], ["in", "Received"], ["out", "Replies sent"], ["auto", "Automatic"]];
 const LABELS = { in: "Received", out: "Reply", auto: "Automatic" };
@@ -15,7 +15,7 @@ const PAGE_SIZE = 50;
 
 function readParams(search) {
   const given = Object.fromEntries(new URLSearchParams(search || ""));
-  const date = given.date || today();
+  const date = given.date || isoDay();
   return { date, to: given.to && given.to !== date ? given.to : "", direction: given.direction || "",
     queue: given.queue || "", agent: given.agent || "", cursor: given.cursor || "" };
 }

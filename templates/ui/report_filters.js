@@ -1,13 +1,14 @@
 "use strict";
-// What the Reports and the day's-mail pages share: the queue, agent and priority filters.
+// What the Reports and the day's-mail pages share: the filters, and the addresses that carry them.
 
+import { query } from "./api.js";
 import { el, field, select } from "./dom.js";
 
 const PRIORITIES = ["low", "normal", "high", "urgent"];
 
-export function today(now = new Date()) {
+export function isoDay(date = new Date()) {
   const pad = (n) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
 export function filterSelects(params, ctx, { priority = true } = {}) {
@@ -31,4 +32,13 @@ export function pageHeading(title) {
 
 export function missingApi(what) {
   return el("p", { class: "empty", text: `${what} are not available on this helpdesk yet (this stage has no route for them).` });
+}
+
+export function reportHash(params) {
+  const { preset, ...rest } = params;
+  return `#/reports?${query(preset === "custom" ? rest : { preset, ...rest, from: "", to: "" })}`;
+}
+
+export function mailHash(params, start, end, direction) {
+  return `#/mail?${query({ date: start, to: end, direction, queue: params.queue, agent: params.agent })}`;
 }

@@ -4,29 +4,23 @@
 
 import { download, get, isMissingRoute, query } from "./api.js";
 import { chartFigure } from "./charts.js";
-import { el, field, mixedText, select } from "./dom.js";
+import { el, field, select } from "./dom.js";
 import { reportError } from "./errors.js";
-import { NONE, change, hour, language, number, percent, period, shortPeriod, span, weekdays } from "./format.js";
-import { filterSelects, missingApi, pageHeading, reportQuery, today } from "./report_filters.js";
+import { change, number, percent, period, shortPeriod, span } from "./format.js";
+import { filterSelects, isoDay, mailHash, missingApi, pageHeading, reportHash, reportQuery } from "./report_filters.js";
+import { agentsTable, csatPart, mixPart, periodsTable, sampleOf, section, slaTable, trafficPart } from "./report_tables.js";
 
 const PRESETS = [["7", "Last 7 days"], ["30", "Last 30 days"], ["90", "Last 90 days"],
   ["month", "This month"], ["last-month", "Last month"], ["custom", "Custom dates"]];
 const GROUPS = [["day", "By day"], ["week", "By week"], ["month", "By month"]];
-const SLA_KINDS = [["first_response", "First response"], ["next_response", "Next response"],
-  ["resolution", "Resolution"]];
-const HEAT_LEVELS = 5;
-
-function iso(date) {
-  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
-}
 
 export function presetDates(preset, now = new Date()) {
   const days = Number(preset);
-  if (days) return { from: iso(new Date(now.getFullYear(), now.getMonth(), now.getDate() - days + 1)), to: iso(now) };
-  if (preset === "month") return { from: iso(new Date(now.getFullYear(), now.getMonth(), 1)), to: iso(now) };
+  if (days) return { from: isoDay(new Date(now.getFullYear(), now.getMonth(), now.getDate() - days + 1)), to: isoDay(now) };
+  if (preset === "month") return { from: isoDay(new Date(now.getFullYear(), now.getMonth(), 1)), to: isoDay(now) };
   if (preset === "last-month") {
-    return { from: iso(new Date(now.getFullYear(), now.getMonth() - 1, 1)),
-      to: iso(new Date(now.getFullYear(), now.getMonth(), 0)) };
+    return { from: isoDay(new Date(now.getFullYear(), now.getMonth() - 1, 1)),
+      to: isoDay(new Date(now.getFullYear(), now.getMonth(), 0)) };
   }
   return null;
 }
@@ -34,14 +28,9 @@ export function presetDates(preset, now = new Date()) {
 function readParams(search) {
   const given = Object.fromEntries(new URLSearchParams(search || ""));
   const preset = given.preset || (given.from && given.to ? "custom" : "30");
-  const dates = presetDates(preset) || { from: given.from || today(), to: given.to || today() };
+  const dates = presetDates(preset) || { from: given.from || isoDay(), to: given.to || isoDay() };
   return { preset, group: given.group || "day", queue: given.queue || "", agent: given.agent || "",
     priority: given.priority || "", ...dates };
-}
-
-function reportHash(params) {
-  const { preset, ...rest } = params;
-  return `#/reports?${query(preset === "custom" ? rest : { preset, ...rest, from: "", to: "" })}`;
 }
 
 function filtersForm(params, ctx) {
@@ -73,7 +62,9 @@ function delta(now, before, kind, better) {
   if (!moved) return el("span", { class: "delta muted", text: "no previous figure" });
   const good = better === "up" ? moved.diff > 0 : better === "down" ? moved.diff < 0 : null;
   const tone = !moved.diff || good === null ? "same" : good ? "good" : "bad";
-  return el("span", { class: `delta delta-${tone}` }, el("bdi", { text: moved.text }), " vs previous");
+  const word = { good: " (better)", bad: " (worse)", same: "" }[tone];
+  return el("span", { class: `delta delta-${tone}` }, el("bdi", { text: moved.text }), " vs previous",
+    word ? el("span", { class: "visually-hidden", text: word }) : null);
 }
 
 function card(label, value, { sample, before, now, kind, better, href, hrefLabel, key } = {}) {
@@ -83,14 +74,6 @@ function card(label, value, { sample, before, now, kind, better, href, hrefLabel
     el("dd", { class: "figure" }, shown),
     sample === undefined ? null : el("dd", { class: "sample muted", text: `n = ${number(sample)}` }),
     el("dd", {}, delta(now, before, kind, better)));
-}
-
-function mailHash(params, start, end, direction) {
-  return `#/mail?${query({ date: start, to: end, direction, queue: params.queue, agent: params.agent })}`;
-}
-
-function sampleOf(sla) {
-  return sla ? (sla.met || 0) + (sla.missed || 0) : 0;
 }
 
 function cards(summary, params) {
@@ -171,148 +154,6 @@ function charts(summary, params) {
         values: series.map((s) => (s.csat && s.csat.answers ? s.csat.rate * 100 : null)) }],
       format: (v) => percent(v / 100), minMax: 100,
       readout: readoutFor(summary, [["satisfied", (s) => `${percent(s.csat?.rate)} (n = ${number(s.csat?.answers || 0)})`]]) }));
-}
-
-function cell(label, key, value, content) {
-  return el("td", { "data-label": label, "data-field": key, "data-value": value ?? "" }, content ?? NONE);
-}
-
-function linkedCount(value, href, label) {
-  return value ? el("a", { href, "aria-label": label, text: number(value) }) : number(value);
-}
-
-function periodsTable(summary, params) {
-  const heads = ["Period", "Created", "Solved", "Reopened", "Mail in", "Replies", "First response (business)",
-    "First response (calendar)", "First response SLA", "CSAT", "Backlog"];
-  const row = (s) => {
-    const name = period(s.start, s.end, summary.group);
-    const fr = s.first_response || { business: {}, calendar: {} };
-    const sla = (s.sla && s.sla.first_response) || {};
-    return el("tr", { "data-period": s.start },
-      el("th", { scope: "row", "data-label": "Period" }, el("time", { datetime: s.start, text: name })),
-      cell("Created", "created", s.created, number(s.created)),
-      cell("Solved", "solved", s.solved, number(s.solved)),
-      cell("Reopened", "reopened", s.reopened, number(s.reopened)),
-      cell("Mail in", "mails_received", s.mails_received, linkedCount(s.mails_received,
-        mailHash(params, s.start, s.end, "in"), `${name}: ${number(s.mails_received)} mails received`)),
-      cell("Replies", "replies_sent", s.replies_sent, linkedCount(s.replies_sent,
-        mailHash(params, s.start, s.end, "out"), `${name}: ${number(s.replies_sent)} replies sent`)),
-      cell("First response (business)", "first_response.business", fr.business.median,
-        `${span(fr.business.median)} (n = ${number(fr.business.count || 0)})`),
-      cell("First response (calendar)", "first_response.calendar", fr.calendar.median,
-        `${span(fr.calendar.median)} (n = ${number(fr.calendar.count || 0)})`),
-      cell("First response SLA", "sla.first_response", sla.compliance,
-        `${percent(sla.compliance)} (n = ${number(sampleOf(sla))})`),
-      cell("CSAT", "csat", s.csat?.rate, `${percent(s.csat?.rate)} (n = ${number(s.csat?.answers || 0)})`),
-      cell("Backlog", "backlog_end", s.backlog_end, number(s.backlog_end)));
-  };
-  return section("periods-title", "By period", el("div", { class: "table-wrap" },
-    el("table", { class: "list periods", "aria-labelledby": "periods-title" },
-      el("thead", {}, el("tr", {}, heads.map((h) => el("th", { scope: "col", text: h })))),
-      el("tbody", {}, summary.series.map(row)))));
-}
-
-function section(id, title, ...content) {
-  return el("section", { class: "report-part", "aria-labelledby": id }, el("h2", { id, text: title }), ...content);
-}
-
-function slaTable(totals) {
-  const rows = SLA_KINDS.map(([key, label]) => {
-    const s = (totals.sla && totals.sla[key]) || {};
-    return el("tr", { "data-sla": key },
-      el("th", { scope: "row", "data-label": "Deadline", text: label }),
-      cell("Met", "met", s.met, number(s.met)),
-      cell("Missed", "missed", s.missed, number(s.missed)),
-      cell("Met late", "late", s.late, number(s.late)),
-      cell("Within SLA", "compliance", s.compliance, el("span", { class: "load" },
-        s.compliance === null || s.compliance === undefined ? null
-          : el("meter", { min: 0, max: 1, low: 0.8, high: 0.95, optimum: 1, value: s.compliance, "aria-hidden": "true" }),
-        `${percent(s.compliance)} (n = ${number(sampleOf(s))})`)));
-  });
-  const promise = totals.promise || {};
-  return section("sla-title", "Deadlines (SLA)",
-    el("table", { class: "list sla", "aria-labelledby": "sla-title" },
-      el("thead", {}, el("tr", {}, ["Deadline", "Met", "Missed", "Met late", "Within SLA"].map((h) => el("th", { scope: "col", text: h })))),
-      el("tbody", {}, rows)),
-    el("p", { class: "muted", "data-figure": "promise" },
-      `Reply times promised to customers: ${number(promise.kept || 0)} kept, ${number(promise.broken || 0)} broken.`));
-}
-
-function csatPart(totals) {
-  const c = totals.csat || {};
-  return section("csat-title", "Customer satisfaction",
-    el("dl", { class: "facts" },
-      ...[["Answers", c.answers], ["Satisfied (yes)", c.yes], ["Not satisfied (no)", c.no], ["With a comment", c.comments]]
-        .map(([label, value]) => el("div", {}, el("dt", { text: label }), el("dd", { text: number(value ?? 0) }))),
-      el("div", {}, el("dt", { text: "Rate" }), el("dd", { text: percent(c.rate) }))));
-}
-
-function heatTable(title, grid, id) {
-  const flat = grid.flat();
-  const top = Math.max(0, ...flat);
-  const days = weekdays();
-  const level = (n) => (n && top ? Math.ceil((n / top) * HEAT_LEVELS) : 0);
-  return el("div", { class: "heat-wrap", role: "region", tabindex: "0", "aria-labelledby": id },
-    el("table", { class: "heat", "data-heat": id },
-      el("caption", { id, text: `${title} · ${number(flat.reduce((a, b) => a + b, 0))} in all` }),
-      el("thead", {}, el("tr", {}, el("td"), Array.from({ length: 24 }, (_, h) => el("th", { scope: "col", text: hour(h) })))),
-      el("tbody", {}, grid.map((hours, d) => el("tr", {}, el("th", { scope: "row", text: days[d] }),
-        hours.map((n, h) => el("td", { class: `heat-${level(n)}`, "data-value": n,
-          title: `${days[d]} ${hour(h)}:00: ${number(n)}`, text: n ? number(n) : "" })))))));
-}
-
-function trafficPart(summary) {
-  const traffic = summary.traffic || {};
-  const empty = Array.from({ length: 7 }, () => Array(24).fill(0));
-  return section("traffic-title", "Traffic by weekday and hour",
-    el("p", { class: "muted", text: `Hours in ${summary.timezone || "the desk's time zone"}; darker is busier.` }),
-    heatTable("Mail received", traffic.in || empty, "heat-in"),
-    heatTable("Replies sent", traffic.out || empty, "heat-out"));
-}
-
-function countsTable(id, title, counts, name) {
-  const entries = Object.entries(counts || {}).sort((a, b) => b[1] - a[1]);
-  return el("div", {}, el("h3", { id, text: title }),
-    entries.length ? el("table", { class: "counts", "aria-labelledby": id },
-      el("tbody", {}, entries.map(([key, n]) => el("tr", { "data-key": key },
-        el("th", { scope: "row" }, mixedText(name(key))), cell("Mail", "count", n, number(n))))))
-      : el("p", { class: "muted", text: "None." }));
-}
-
-function languageName(code) {
-  try {
-    return new Intl.DisplayNames([language()], { type: "language" }).of(code) || code;
-  } catch (e) {
-    return code;
-  }
-}
-
-function mixPart(summary) {
-  return section("mix-title", "Where the mail came from",
-    el("div", { class: "two" }, countsTable("languages-title", "By language", summary.languages, languageName),
-      countsTable("addresses-title", "By address", summary.addresses, (a) => a)));
-}
-
-function agentsTable(agents, params) {
-  const heads = ["Agent", "Replies", "Solved", "First response (business)", "First response (calendar)", "CSAT", "Open now", "Waiting now"];
-  const row = (a) => {
-    const fr = a.first_response || { business: {}, calendar: {} };
-    return el("tr", { "data-agent": a.agent },
-      el("th", { scope: "row", "data-label": "Agent" }, el("a", { href: reportHash({ ...params, agent: a.agent }),
-        "aria-label": `Report for ${a.name || a.agent}` }, mixedText(a.name || a.agent))),
-      cell("Replies", "replies", a.replies, number(a.replies)),
-      cell("Solved", "solved", a.solved, number(a.solved)),
-      cell("First response (business)", "first_response.business", fr.business.median,
-        `${span(fr.business.median)} (n = ${number(fr.business.count || 0)})`),
-      cell("First response (calendar)", "first_response.calendar", fr.calendar.median,
-        `${span(fr.calendar.median)} (n = ${number(fr.calendar.count || 0)})`),
-      cell("CSAT", "csat", a.csat?.rate, `${percent(a.csat?.rate)} (n = ${number(a.csat?.answers || 0)})`),
-      cell("Open now", "open_now", a.open_now, number(a.open_now)),
-      cell("Waiting now", "waiting_now", a.waiting_now, number(a.waiting_now)));
-  };
-  return el("table", { class: "list agents", "aria-labelledby": "agents-title" },
-    el("thead", {}, el("tr", {}, heads.map((h) => el("th", { scope: "col", text: h })))),
-    el("tbody", {}, agents.map(row)));
 }
 
 function csvButton(label, path, name) {
