@@ -47,8 +47,14 @@ function filtersForm(params, ctx) {
       field("Group", select("group", GROUPS, params.group))),
     el("div", { class: "row" }, ...filterSelects(params, ctx),
       el("button", { type: "submit", text: "Show report" })));
+  to.addEventListener("input", () => to.setCustomValidity(""));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    if (to.value < from.value) {
+      to.setCustomValidity("The end cannot be before the start.");
+      to.reportValidity();
+      return;
+    }
     const values = Object.fromEntries(new FormData(form));
     window.location.hash = reportHash({ ...params, ...values });
   });
@@ -175,12 +181,22 @@ export async function showReports(page, search, ctx) {
   const params = readParams(search);
   const filters = reportQuery(params);
   const agentFilters = { ...filters, agent: "" };
-  const [summary, agents] = await Promise.all([
-    get(`reports/summary?${query(filters)}`),
-    get(`reports/agents?${query(agentFilters)}`).catch((e) => (isMissingRoute(e) ? null : Promise.reject(e))),
-  ]).catch((e) => (isMissingRoute(e) ? [null, null] : Promise.reject(e)));
   const head = [pageHeading("Reports"), filtersForm(params, ctx)];
-  if (!summary) return page.replaceChildren(...head, missingApi("Reports"));
+  let summary;
+  let agents;
+  try {
+    [summary, agents] = await Promise.all([
+      get(`reports/summary?${query(filters)}`),
+      get(`reports/agents?${query(agentFilters)}`).catch((e) => (isMissingRoute(e) ? null : Promise.reject(e))),
+    ]);
+  } catch (e) {
+    if (isMissingRoute(e)) return page.replaceChildren(...head, missingApi("Reports"));
+    if (e.status !== 400) throw e;
+    // A period or filter the API refused: the form stays, and says which field once it is shown.
+    page.replaceChildren(...head);
+    window.setTimeout(() => reportError(e, head[1]), 0);
+    return undefined;
+  }
   const previous = summary.previous
     ? ` · compared with ${period(summary.previous.from, summary.previous.to, "range")}` : "";
   page.replaceChildren(...head,
