@@ -35,9 +35,12 @@ def histogram_sk(day: date, cell: Cell, metric: str) -> str:
     return f"{day:%d}#H#{metric}#{cell.queue}#{cell.priority}#{cell.agent}"
 
 
-def tally_ops(table: str, found: Facts) -> list[dict[str, Any]]:
-    """The Update operations that add `found` (none when there is nothing to add)."""
+def tally_ops(table: str, found: Facts | None) -> list[dict[str, Any]]:
+    """The Update operations that add `found` to a ticket write's transaction (none when there
+    is nothing to add). They have no condition: they fail only with the transaction."""
     ops: list[dict[str, Any]] = []
+    if not found:
+        return ops
     for (day, cell), names in sorted(found.counts.items()):
         key = {"PK": month_pk(day), "SK": cell_sk(day, cell)}
         ops.append(_update(table, key, names, _dimensions(day, cell, "counts")))
