@@ -154,6 +154,7 @@ def _message(
     if message.kind is not MessageKind.OUTBOUND or before is None:
         return
     replier = Cell(cell.queue, cell.priority, _agent_of(message) or cell.agent)
+    sent = message.created_at
     found.add(day, replier, "out")
     found.add(day, replier, hour_name("out", message.created_at, zone))
     calendar = calendar_of(after.queue)
@@ -164,9 +165,9 @@ def _message(
             kept = after.first_responded_at <= promised
             found.add(day, replier, "promise_kept" if kept else "promise_broken")
     elif before.customer_waiting_since is not None:
-        _duration(found, day, replier, "nrt", before.customer_waiting_since, at, calendar)
+        _duration(found, day, replier, "nrt", before.customer_waiting_since, sent, calendar)
     if before.customer_waiting_since is not None:
-        _duration(found, day, replier, "wait", before.customer_waiting_since, at, calendar)
+        _duration(found, day, replier, "wait", before.customer_waiting_since, sent, calendar)
 
 
 def _statuses(
