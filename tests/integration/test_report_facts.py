@@ -69,3 +69,29 @@ def test_a_ticket_life_is_counted_once_per_write(helpdesk: Helpdesk, api: Api) -
     assert by_metric["frt"]["agent"] == "mikko@example.com"
     assert all(v == 0 for v in board(helpdesk)["Q#Support"].values())
     assert all(v == 0 for v in board(helpdesk)["A#mikko@example.com"].values())
+
+
+def test_the_promise_stays_when_a_priority_change_moves_the_deadline(
+    helpdesk: Helpdesk, api: Api
+) -> None:
+    mikko = api.as_agent("mikko@example.com", "Mikko", queues=["Support"])
+    result = helpdesk.deliver(
+        make_mail(to="support@example.com"), recipients=("support@example.com",)
+    )
+    number = int(result["ticket"])
+    shown = mikko.get(f"/api/tickets/{number}").json_body["ticket"]
+    promised = shown["promised_first_response"]
+    assert promised == shown["first_response_due"]
+    ack = helpdesk.sent()[-1].get_body(("plain",)).get_content()
+    assert ack  # the acknowledgement went out with that promise
+
+    edited = mikko.patch(f"/api/tickets/{number}", {"priority": "low", "version": shown["version"]})
+    assert edited.status_code == 200, edited.json_body
+    moved = edited.json_body
+    assert moved["promised_first_response"] == promised
+    assert moved["first_response_due"] > promised  # low priority: a later deadline
+
+    helpdesk.clock.advance(minutes=10)
+    assert mikko.post(f"/api/tickets/{number}/replies", {"body": "On it."}).status_code == 201
+    month = f"{helpdesk.clock.now():%Y-%m}"
+    assert counts(helpdesk, month)["promise_kept"] == 1

@@ -21,7 +21,7 @@ time the ticket is solved (or closed unsolved), again after each reopening.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -285,6 +285,19 @@ def _duration(
 def _agent_of(message: Message) -> str | None:
     """An agent's reply is authored by their address, which is their id (lower-case)."""
     return message.author.email.strip().lower() or None
+
+
+def with_promise(ticket: Ticket) -> Ticket:
+    """A new ticket keeps the first response its acknowledgement promises: a later priority
+    change may move the deadline, but reports count the first reply against this promise."""
+    due = ticket.first_response_due
+    if due is None or PROMISE in ticket.extra:
+        return ticket
+    return replace(ticket, extra={**ticket.extra, PROMISE: due.isoformat()})
+
+
+def promised(ticket: Ticket) -> datetime | None:
+    return _promised(ticket)
 
 
 def _promised(ticket: Ticket) -> datetime | None:
