@@ -148,9 +148,6 @@ def _message(
         found.add(day, cell, "in")
         found.add(day, cell, hour_name("in", message.created_at, zone))
         return
-    if message.kind is MessageKind.AUTO:
-        found.add(day, cell, "auto")
-        return
     if message.kind is not MessageKind.OUTBOUND or before is None:
         return
     replier = Cell(cell.queue, cell.priority, _agent_of(message) or cell.agent)
