@@ -78,7 +78,7 @@ def test_a_later_reply_is_a_next_response_and_a_kept_promise_is_counted() -> Non
         MONDAY,
         status=Status.OPEN,
         customer_waiting_since=MONDAY + timedelta(hours=3),
-        extra={"promised_first_response": promised.isoformat()},
+        extra={"promise": promised.isoformat()},
     )
     at = MONDAY + timedelta(hours=4)
     first = replace(before, first_responded_at=at, customer_waiting_since=None)
