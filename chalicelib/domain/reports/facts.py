@@ -41,7 +41,8 @@ UNSOLVED = frozenset({*WAITING_ON_AGENT, Status.PENDING})
 DONE = frozenset({Status.SOLVED, Status.CLOSED})
 METRICS = ("frt", "nrt", "wait", "res")  # first response, next response, reply wait, resolution
 SLA_KINDS = frozenset({"sla_met", "sla_breached"})
-PROMISE = "promise"  # Ticket.extra: the first response the acknowledgement promised (short: 6 indexes copy it)
+# Ticket.extra: the first response the acknowledgement promised (a short name: six indexes copy it)
+PROMISE = "promise"
 
 
 @dataclass(frozen=True, order=True)
