@@ -74,6 +74,13 @@ class Facts:
     counts: dict[tuple[date, Cell], dict[str, int]] = field(default_factory=dict)
     durations: list[Duration] = field(default_factory=list)
     board: dict[str, dict[str, int]] = field(default_factory=dict)
+    day: date | None = None  # the write's own day; others are corrections of days gone by
+
+    @property
+    def past_days(self) -> set[date]:
+        """Days before the write's own that it corrects (a changed CSAT answer): their
+        summaries, built once a day is over, no longer hold and are dropped with the write."""
+        return {d for d, _ in self.counts if self.day is not None and d < self.day}
 
     def add(self, day: date, cell: Cell, name: str, amount: int = 1) -> None:
         bucket = self.counts.setdefault((day, cell), {})
@@ -112,7 +119,7 @@ def facts(
     at = at or after.updated_at
     day = local_day(at, zone)
     cell = Cell(after.queue, after.priority.value, after.assignee or NOBODY)
-    found = Facts()
+    found = Facts(day=day)
     if before is None:
         _created(found, after, day, cell)
     _message(found, before, after, message, at, day, cell, zone, calendar_of)
