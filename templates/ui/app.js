@@ -178,7 +178,7 @@ const KEYS = {
   g: () => { pendingG = true; window.setTimeout(() => { pendingG = false; }, 1500); },
   Escape: () => { if (window.location.hash.startsWith("#/ticket/")) goTo(ctx.list); },
 };
-const GO = { m: "#/mine", u: "#/unassigned", q: "#/quarantine" };
+const GO = { m: "#/mine", u: "#/unassigned", q: "#/quarantine", r: "#/reports" };
 
 function typing(target) {
   return target instanceof Element && target.closest("input, textarea, select, [contenteditable]");

@@ -67,6 +67,16 @@ def test_the_reports_page_shows_each_periods_numbers_beside_its_chart(
     assert watch.errors == []
 
 
+def test_g_then_r_opens_the_reports_page_from_the_keyboard(page: Page, desk: Desk) -> None:
+    report_stub.install(page)
+    sign_in(page, desk)
+    page.keyboard.press("g")
+    page.keyboard.press("r")
+    expect(page.get_by_role("heading", name="Reports", level=1)).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Period", exact=True)).to_be_focused()
+
+
 def test_a_csv_download_carries_the_pages_filters_and_the_token(
     page: Page, desk: Desk, tmp_path: Path
 ) -> None:
