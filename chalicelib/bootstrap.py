@@ -343,10 +343,13 @@ class Container:
 
     @cached_property
     def queue_board(self) -> QueueBoard:
-        from chalicelib.adapters.dynamo.views import DynamoTicketViews
+        from chalicelib.adapters.dynamo.agents import DynamoAgentStore
+        from chalicelib.adapters.dynamo.board import DynamoBoard
         from chalicelib.services.desk.queues import QueueBoard
 
-        return QueueBoard(self._table(DynamoTicketViews), self.settings.routing, self.clock)
+        store: ports.BoardStore = self._table(DynamoBoard)
+        agents: ports.AgentListing = self._table(DynamoAgentStore)
+        return QueueBoard(store, agents, self.settings.routing, self.clock)
 
     @cached_property
     def ticket_actions(self) -> TicketActions:

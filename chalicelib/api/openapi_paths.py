@@ -169,6 +169,14 @@ TICKETS: dict[str, dict[str, Schema]] = {
     "/api/queues": {
         "get": op("Queues with customers waiting and the oldest wait", "queues", (200, "Queues"))
     },
+    "/api/board": {
+        "get": op(
+            "The live board: per queue and per agent what waits now, from counters kept on "
+            "every write (1 + queues + 1 Queries, whatever the backlog)",
+            "queues",
+            (200, "Board"),
+        )
+    },
     "/api/reports/csat": {
         "get": op(
             "Customer satisfaction: survey answers Yes/No over a period, by queue and agent",

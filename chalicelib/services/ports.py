@@ -252,13 +252,6 @@ class TicketRecord:
     events: list[Event]
 
 
-@dataclass(frozen=True)
-class WaitingStats:
-    waiting: int
-    unassigned: int
-    oldest_waiting_since: datetime | None
-
-
 class ViewStore(Protocol):
     def query_view(self, query: ViewQuery) -> Page:
         """Raises InvalidInput("cursor") for a cursor that is not one of this query's."""
@@ -266,7 +259,34 @@ class ViewStore(Protocol):
 
     def ticket_record(self, number: int) -> TicketRecord | None: ...
 
-    def waiting_stats(self, queue: str) -> WaitingStats: ...
+
+@dataclass(frozen=True)
+class BoardCounts:
+    """The live board's counters as stored, per queue and per agent: name → value, any of them
+    missing or below zero on a table older than the write path (domain/reports/board.py)."""
+
+    queues: Mapping[str, Mapping[str, int]]
+    agents: Mapping[str, Mapping[str, int]]
+    queries: int = 1  # the Queries it took (one page: the items are a few dozen bytes each)
+
+
+@dataclass(frozen=True)
+class LongestWait:
+    ticket: int
+    since: datetime
+
+
+class BoardStore(Protocol):
+    """The manager's live board: a read costs O(queues), whatever the backlog."""
+
+    def board_counts(self) -> BoardCounts:
+        """Every counter of the board, in one Query of its partition."""
+        ...
+
+    def longest_wait(self, queue: str) -> LongestWait | None:
+        """The queue's ticket whose customer has waited on an agent longest: one Query (Limit 1)
+        of an eventually consistent index, so a ticket answered a moment ago may still show."""
+        ...
 
 
 class DeskStore(TicketStore, Protocol):
@@ -449,6 +469,12 @@ class FiringStore(Protocol):
         ...
 
     def save_mark(self, mark: FiringMark) -> None: ...
+
+
+class AgentListing(Protocol):
+    """The agent directory as a list (one Query): names for reports and the board."""
+
+    def list_agents(self) -> list[Agent]: ...
 
 
 class AgentStore(Protocol):
