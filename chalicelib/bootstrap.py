@@ -101,7 +101,9 @@ class Container:
     def store(self) -> ports.TicketStore:
         from chalicelib.adapters.dynamo.tickets import DynamoTicketStore
 
-        return DynamoTicketStore(self.client("dynamodb"), self.settings.table_name)
+        return DynamoTicketStore(
+            self.client("dynamodb"), self.settings.table_name, self.settings.calendar.timezone
+        )
 
     @cached_property
     def raw_mail(self) -> S3RawMailStore:  # RawMailStore and Presigner
@@ -317,8 +319,11 @@ class Container:
 
     # -- the agent desk (issue 4) ------------------------------------------------------------
 
-    def _table[T](self, cls: Callable[[Any, str], T]) -> T:
-        return cls(self.client("dynamodb"), self.settings.table_name)
+    def _table[T](self, cls: Callable[[Any, str, str], T]) -> T:
+        """A store on the table; the desk's time zone keys what is filed by local day."""
+        return cls(
+            self.client("dynamodb"), self.settings.table_name, self.settings.calendar.timezone
+        )
 
     @cached_property
     def desk_store(self) -> ports.DeskStore:

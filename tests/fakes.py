@@ -302,7 +302,14 @@ class InMemoryTickets:
     def action_claim(self, agent: str, key: str) -> ActionClaim | None:
         return self.action_claims.get((agent, key))
 
-    def record_sent(self, *, record: MailRecord, message: Message, ids: Sequence[str]) -> None:
+    def record_sent(
+        self,
+        *,
+        record: MailRecord,
+        message: Message,
+        ids: Sequence[str],
+        ticket: Ticket | None = None,
+    ) -> None:
         self.records[record.mail_id] = record
         self._add(message, ids)
 

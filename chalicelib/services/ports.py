@@ -186,8 +186,17 @@ class TicketStore(VersionedTickets, Protocol):
         """
         ...
 
-    def record_sent(self, *, record: MailRecord, message: Message, ids: Sequence[str]) -> None:
-        """After a send: store the sent message, index its ids, update the delivery record."""
+    def record_sent(
+        self,
+        *,
+        record: MailRecord,
+        message: Message,
+        ids: Sequence[str],
+        ticket: Ticket | None = None,
+    ) -> None:
+        """After a send: store the sent message, index its ids, update the delivery record.
+
+        `ticket` (its queue and assignee) puts the message on the day's mail."""
         ...
 
     def save_record(self, record: MailRecord, events: Sequence[Event] = ()) -> None:
