@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # imported where used, so that a Lambda loads only what its f
     from chalicelib.services.desk.actions import TicketActions
     from chalicelib.services.desk.agents import AgentService
     from chalicelib.services.desk.canned import CannedTemplates
+    from chalicelib.services.desk.day_mail import DayMail
     from chalicelib.services.desk.detail import TicketDetails
     from chalicelib.services.desk.quarantine import QuarantineDesk
     from chalicelib.services.desk.queues import QueueBoard
@@ -355,6 +356,14 @@ class Container:
         store: ports.BoardStore = self._table(DynamoBoard)
         agents: ports.AgentListing = self._table(DynamoAgentStore)
         return QueueBoard(store, agents, self.settings.routing, self.clock)
+
+    @cached_property
+    def day_mail(self) -> DayMail:
+        from chalicelib.adapters.dynamo.day_mail import DynamoDayMail
+        from chalicelib.services.desk.day_mail import DayMail
+
+        store: ports.DayMailStore = self._table(DynamoDayMail)
+        return DayMail(store, self.settings.calendar.timezone)
 
     @cached_property
     def ticket_actions(self) -> TicketActions:

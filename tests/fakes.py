@@ -37,6 +37,8 @@ from chalicelib.services.ports import (
     BoardCounts,
     FailedTask,
     LongestWait,
+    MailQuery,
+    MailRow,
     OutgoingMail,
     SentMail,
     ThreadLookup,
@@ -523,6 +525,26 @@ class AgentList:
         return list(self.agents)
 
 
+class RecordingDayMail:
+    """DayMailStore: answers `rows` of the asked days (filters applied), records each query."""
+
+    def __init__(self, *rows: MailRow, next_cursor: str | None = None) -> None:
+        self.rows = list(rows)
+        self.next_cursor = next_cursor
+        self.queries: list[MailQuery] = []
+
+    def mail_page(self, query: MailQuery) -> tuple[list[MailRow], str | None]:
+        self.queries.append(query)
+        found = [
+            r
+            for r in self.rows
+            if (query.kind is None or r.kind is query.kind)
+            and (query.queue is None or r.queue == query.queue)
+            and (query.agent is None or r.agent == query.agent)
+        ]
+        return found[: query.limit], self.next_cursor
+
+
 def _held_to_their_ports() -> None:
     """Never called: mypy checks here that each fake satisfies the port it stands in for."""
     from chalicelib.services import ports
@@ -540,3 +562,4 @@ def _held_to_their_ports() -> None:
     _invoker: ports.Invoker = RecordingInvoker()
     _board: ports.BoardStore = InMemoryBoard()
     _agents: ports.AgentListing = AgentList()
+    _day_mail: ports.DayMailStore = RecordingDayMail()

@@ -222,6 +222,24 @@ SCHEMAS: dict[str, Schema] = {
         no=INT,
         rate={"type": "number", "nullable": True, "description": "yes / answers; null if none"},
     ),
+    "MailRow": obj(
+        ("at", "direction", "ticket"),
+        at={"type": "string", "format": "date-time", "description": "in the desk's time zone"},
+        direction=enum("in", "out", "auto"),
+        ticket=INT,
+        queue=STR,
+        agent={"type": "string", "nullable": True, "description": "the ticket's assignee then"},
+        subject=STR,
+        to=array(STR),
+        **{"from": STR},
+    ),
+    "DayMail": obj(
+        ("from", "to", "mails", "next"),
+        to={"type": "string", "format": "date"},
+        mails=array(ref("MailRow")),
+        next={"type": "string", "nullable": True},
+        **{"from": {"type": "string", "format": "date"}},
+    ),
     "CsatReport": {
         "allOf": [
             ref("CsatTally"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -22,7 +22,7 @@ from chalicelib.domain.mail.language import ModelGuess
 from chalicelib.domain.mail.parsed import Address, ParsedAttachment
 from chalicelib.domain.sla.firing import FiringMark
 from chalicelib.domain.survey.csat import CsatRecord
-from chalicelib.domain.tickets.model import Event, Message, Ticket
+from chalicelib.domain.tickets.model import Event, Message, MessageKind, Ticket
 
 CALL_BUDGET = 2  # scheduler calls per write, met for new tickets, customer and agent replies
 
@@ -295,6 +295,43 @@ class BoardStore(Protocol):
     def longest_wait(self, queue: str) -> LongestWait | None:
         """The queue's ticket whose customer has waited on an agent longest: one Query (Limit 1)
         of an eventually consistent index, so a ticket answered a moment ago may still show."""
+        ...
+
+
+@dataclass(frozen=True)
+class MailRow:
+    """One mail in or out, as the day's-mail index keeps it (no body: a row, not the message)."""
+
+    at: datetime
+    kind: MessageKind  # inbound, outbound or auto (never a note)
+    ticket: int
+    queue: str
+    agent: str | None  # the ticket's assignee when the mail was written
+    subject: str
+    sender: str
+    sender_name: str
+    to: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MailQuery:
+    """Desk-local days `first` to `last` (included), oldest first, one Query per page."""
+
+    first: date
+    last: date
+    kind: MessageKind | None = None
+    queue: str | None = None
+    agent: str | None = None
+    limit: int = 100
+    cursor: str | None = None
+
+
+class DayMailStore(Protocol):
+    def mail_page(self, query: MailQuery) -> tuple[list[MailRow], str | None]:
+        """One Query of one day's partition. The cursor resumes after it: in the same day, or
+        at the start of the next day of the range once a day is read to its end (so a page may
+        hold fewer rows than asked, even none, with more to come). Raises InvalidInput("cursor")
+        for a cursor that is not of this range."""
         ...
 
 
