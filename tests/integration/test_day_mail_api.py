@@ -162,3 +162,18 @@ def test_what_cannot_be_answered_is_a_400_naming_the_field(
 ) -> None:
     response = api.get(f"/api/reports/mail?{query}")
     assert response.status_code == 400 and response.json_body["field"] == field
+
+
+def test_released_mail_and_the_survey_are_on_their_days(helpdesk: Helpdesk, api: Api) -> None:
+    from tests.integration.test_quarantine_api import hold
+    from tests.integration.test_survey_flow import SurveyDesk
+
+    held = hold(helpdesk, "Held question")  # on Monday, released on Thursday
+    desk = SurveyDesk(helpdesk, api)
+    desk.solved_and_sent()  # 1001 mailed and solved on Monday, its survey sent on Thursday
+    released = api.post(f"/api/quarantine/{held}/release").json_body["ticket"]
+    monday = mails(api.get("/api/reports/mail?date=2026-11-23"))
+    assert ("in", released, "anna.virtanen@customer.example") in monday
+    thursday = api.get("/api/reports/mail?date=2026-11-26").json_body["mails"]
+    assert [(m["direction"], m["ticket"]) for m in thursday] == [("auto", 1001)]
+    assert thursday[0]["at"] == "2026-11-26T09:30:00+02:00"
