@@ -90,8 +90,9 @@ class QueueBoard:
 
     def _queues(self, found: BoardCounts, now: datetime, *, known_only: bool) -> list[QueueSummary]:
         addresses = {q.name: q.address for q in self._routing.queues.values()}
-        # a queue renamed away from the config still holds tickets until they move: shown after
-        others = [] if known_only else sorted(q for q in found.queues if q not in addresses)
+        # a queue renamed away from the config holds tickets until they move: shown after, while
+        # it holds any
+        others = [] if known_only else sorted(set(_loaded(found.queues)) - set(addresses))
         return [
             self._summary(name, addresses.get(name, ""), found.queues.get(name), now)
             for name in [*addresses, *others]
@@ -105,7 +106,7 @@ class QueueBoard:
 
     def _agent_loads(self, found: Mapping[str, Mapping[str, int]]) -> list[AgentLoad]:
         directory = {a.id: a for a in self._agents.list_agents()}
-        shown = {a for a, agent in directory.items() if agent.active} | set(found)
+        shown = {a for a, agent in directory.items() if agent.active} | set(_loaded(found))
         loads = [
             AgentLoad(
                 agent=agent_id,
@@ -116,6 +117,11 @@ class QueueBoard:
             for agent_id, c in ((a, counts(found.get(a), AGENT_COUNTERS)) for a in shown)
         ]
         return sorted(loads, key=lambda a: (a.name.casefold() or a.agent, a.agent))
+
+
+def _loaded(found: Mapping[str, Mapping[str, int]]) -> list[str]:
+    """Names whose counters say something is there (an item left all zero says nothing)."""
+    return [name for name, raw in found.items() if any(v > 0 for v in raw.values())]
 
 
 def _totals(queues: list[QueueSummary], now: datetime) -> QueueSummary:

@@ -97,12 +97,14 @@ def test_totals_sum_the_queues_and_take_the_longest_wait_of_all() -> None:
     assert totals.oldest_ticket == 1002 and totals.oldest_wait_seconds == 50 * 60
 
 
-def test_a_queue_renamed_away_still_shows_on_the_board_not_in_the_queue_list() -> None:
+def test_a_queue_renamed_away_shows_on_the_board_while_it_holds_tickets() -> None:
     store = InMemoryBoard([waiting(1001, 20, queue="Old name")])
     board = board_of(store).board()
     assert [q.name for q in board.queues] == ["Support", "Billing", "Old name"]
     assert board.queues[2].address == "" and board.totals.waiting == 1
     assert [q.name for q in board_of(store).overview()] == ["Support", "Billing"]
+    emptied = InMemoryBoard(raw={"Q#Old name": {"waiting": 0, "unsolved": -1}})
+    assert [q.name for q in board_of(emptied).board().queues] == ["Support", "Billing"]
 
 
 def test_a_poll_reads_the_same_whatever_the_backlog() -> None:
