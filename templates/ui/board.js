@@ -10,7 +10,8 @@ import { NONE, clock, number, span } from "./format.js";
 export const REFRESH_MS = 30_000;
 let stopActive = () => {};
 
-// Until GET /api/board exists, the queue overview stands in: waiting and unassigned only.
+// On a stage without GET /api/board, the queue overview stands in (older ones: waiting and
+// unassigned only).
 async function readBoard() {
   try {
     return { live: true, ...(await get("board")) };
@@ -20,7 +21,7 @@ async function readBoard() {
   const { queues } = await get("queues");
   return {
     live: false, at: new Date().toISOString(), agents: null,
-    queues: queues.map((q) => ({ ...q, queue: q.name, at_risk: null, breached: null, pending: null })),
+    queues: queues.map((q) => ({ at_risk: null, breached: null, pending: null, ...q, queue: q.name })),
   };
 }
 

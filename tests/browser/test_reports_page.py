@@ -7,14 +7,18 @@ seeded desk, and skips until those routes are in the branch (see REAL_API below)
 
 from __future__ import annotations
 
+import tomllib
 import uuid
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser import report_stub
 from tests.browser.ui import Desk, Watch, sign_in
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
 
@@ -242,3 +246,39 @@ def test_a_period_the_api_refuses_keeps_the_form_and_names_the_field(
     go(page, "#/reports?from=2020-01-01&to=2026-11-30")
     expect(page.locator("#notice")).to_contain_text("Please check from: must be within 400 days")
     expect(page.get_by_label("From", exact=True)).to_have_attribute("aria-invalid", "true")
+
+
+def test_the_live_board_of_a_seeded_desk_links_a_waiting_customer_to_the_queue(
+    page: Page, desk: Desk
+) -> None:
+    mail = desk.mail(f"Live board {uuid.uuid4().hex[:6]}")
+    number = desk.ticket_of(mail.address)["number"]
+    sign_in(page, desk)
+    board = page.locator("section.board")
+    expect(board).to_contain_text("every 30 s")  # the live board, not the fallback
+    unassigned = board.locator('tr[data-queue="Support"] td[data-field="unassigned"] a')
+    assert int(unassigned.inner_text()) >= 1
+    unassigned.click()
+    expect(page.locator("#page h1")).to_have_text("Unassigned · Support")
+    expect(page.get_by_role("link", name=mail.subject)).to_have_attribute(
+        "href", f"#/ticket/{number}"
+    )
+
+
+def test_the_days_mail_of_a_seeded_desk_lists_a_received_mail_with_its_ticket(
+    page: Page, desk: Desk
+) -> None:
+    mail = desk.mail(f"Day's mail {uuid.uuid4().hex[:6]}")
+    ticket = desk.ticket_of(mail.address)
+    number = ticket["number"]
+    desk_zone = ZoneInfo(
+        tomllib.loads((REPO / "helpdesk.toml").read_text())["calendar"]["timezone"]
+    )
+    day = datetime.fromisoformat(ticket["created_at"]).astimezone(desk_zone).date().isoformat()
+    sign_in(page, desk)
+    go(page, f"#/mail?date={day}&direction=in")
+    row = page.locator("table.mail-day tbody tr", has=page.get_by_text(mail.subject))
+    expect(row.get_by_role("link", name=f"#{number}", exact=True)).to_have_attribute(
+        "href", f"#/ticket/{number}"
+    )
+    expect(row.locator('td[data-label="Direction"]')).to_have_text("Received")
