@@ -73,7 +73,7 @@ def seeded(aws: dict[str, Any], container: Any) -> dict[str, Any]:
             in_h09=2,
             lang_fi=2,
             **{"in": 2, "to_support@example.com": 2},
-        ),  # fmt: skip
+        ),
         day_facts(date(2026, 11, 2), BILLING, created=1, backlog=1, **{"in": 1}),
         day_facts(
             date(2026, 11, 3),
@@ -170,7 +170,7 @@ def test_a_year_of_history_is_a_few_hundred_items_in_a_few_queries(
             created=1,
             backlog=1,
             out=1,
-        )  # fmt: skip
+        )
         for i in range(733)
         for cell in (SUPPORT, BILLING)
     ]
@@ -227,7 +227,7 @@ def test_the_agents_report_and_its_csv_quote_a_name_that_starts_a_formula(
         "group=year",
         "priority=x",
         "format=xml",
-    ],  # fmt: skip
+    ],
 )
 def test_bad_input_is_a_400(seeded: dict[str, Any], api: Api, query: str) -> None:
     for route in ("summary", "agents"):
