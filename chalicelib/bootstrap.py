@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # imported where used, so that a Lambda loads only what its f
     from chalicelib.services.inbound.ingest import IngestEmail
     from chalicelib.services.inbound.opening import TicketOpener
     from chalicelib.services.inbound.release import QuarantineRelease
+    from chalicelib.services.recording import FactRecorder
     from chalicelib.services.reports.agents import AgentReport
     from chalicelib.services.reports.summary import SummaryReport
     from chalicelib.services.scheduled import ScheduledTasks
@@ -198,6 +199,13 @@ class Container:
         )
 
     @cached_property
+    def recorder(self) -> FactRecorder:
+        """The report facts of every ticket write (chalicelib/domain/reports/facts.py)."""
+        from chalicelib.services.recording import FactRecorder
+
+        return FactRecorder(self.sla_policy, self.settings.calendar.timezone)
+
+    @cached_property
     def sla(self) -> ports.SlaPlanner:
         from chalicelib.services.sla.clock import BusinessHoursSla
 
@@ -229,6 +237,7 @@ class Container:
             policy=self.sla_policy,
             clock=self.clock,
             metrics=self.metrics,
+            recorder=self.recorder,
         )
 
     @cached_property
@@ -288,6 +297,7 @@ class Container:
             ack_limits=s.ack,
             limits=s.limits,
             inbound_prefix=s.inbound_prefix,
+            recorder=self.recorder,
         )
 
     @cached_property
@@ -315,6 +325,7 @@ class Container:
             clock=self.clock,
             metrics=self.metrics,
             limits=self.settings.limits,
+            recorder=self.recorder,
         )
 
     # -- the agent desk (issue 4) ------------------------------------------------------------
@@ -360,6 +371,7 @@ class Container:
             sla=self.ticket_planner,
             clock=self.clock,
             queues=tuple(self.settings.routing.queues),
+            recorder=self.recorder,
         )
 
     @cached_property
@@ -379,6 +391,7 @@ class Container:
             helpdesk_name=s.helpdesk_name,
             region=s.region,
             claims=self._table(DynamoReplyClaims),
+            recorder=self.recorder,
         )
 
     @cached_property
@@ -469,6 +482,7 @@ class Container:
             rules=self.settings.survey,
             clock=self.clock,
             metrics=self.metrics,
+            recorder=self.recorder,
         )
 
     @cached_property
@@ -476,7 +490,11 @@ class Container:
         from chalicelib.services.survey.autoclose import SurveyCloser
 
         return SurveyCloser(
-            store=self.survey_store, sla=self.sla, clock=self.clock, metrics=self.metrics
+            store=self.survey_store,
+            sla=self.sla,
+            clock=self.clock,
+            metrics=self.metrics,
+            recorder=self.recorder,
         )
 
     @cached_property
@@ -501,6 +519,7 @@ class Container:
             secret=self.survey_secret,
             clock=self.clock,
             metrics=self.metrics,
+            recorder=self.recorder,
         )
 
     @cached_property

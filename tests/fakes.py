@@ -29,6 +29,7 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.mail.delivery import AckState, MailRecord, QuarantineEntry, RateLimit
 from chalicelib.domain.mail.duplicates import DEDUPE_WINDOW
 from chalicelib.domain.mail.language import ModelGuess
+from chalicelib.domain.reports.facts import Facts
 from chalicelib.domain.tickets.model import Event, Message, MessageKind, Ticket
 from chalicelib.services.ports import (
     CALL_BUDGET,
@@ -145,6 +146,7 @@ class Written:
     events: list[Event]
     message: Message | None = None
     index_ids: list[str] = field(default_factory=list)
+    facts: Facts | None = None  # the report facts written in the same transaction
 
 
 class InMemoryTickets:
@@ -224,6 +226,7 @@ class InMemoryTickets:
         events: Sequence[Event],
         record: MailRecord,
         rate_limit: RateLimit | None,
+        facts: Facts | None = None,
     ) -> None:
         self._check_new(record, message)
         if ticket.number in self.tickets:
@@ -237,7 +240,7 @@ class InMemoryTickets:
         self.messages[ticket.number] = []
         self._claim(record, message)
         self._add(message, (), own_id=_indexed(record))
-        self.written.append(Written("create", ticket.number, list(events), message))
+        self.written.append(Written("create", ticket.number, list(events), message, facts=facts))
 
     def append_message(
         self,
@@ -248,6 +251,7 @@ class InMemoryTickets:
         events: Sequence[Event],
         record: MailRecord | None,
         index_ids: Sequence[str] = (),
+        facts: Facts | None = None,
     ) -> None:
         self._check_new(record, message)
         self._check_version(ticket.number, expected_version)
@@ -257,15 +261,20 @@ class InMemoryTickets:
         self._claim(record, message)
         self._add(message, index_ids, own_id=_indexed(record))
         self.written.append(
-            Written("append", ticket.number, list(events), message, list(index_ids))
+            Written("append", ticket.number, list(events), message, list(index_ids), facts)
         )
 
     def update_ticket(
-        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event]
+        self,
+        *,
+        ticket: Ticket,
+        expected_version: int,
+        events: Sequence[Event],
+        facts: Facts | None = None,
     ) -> None:
         self._check_version(ticket.number, expected_version)
         self.tickets[ticket.number] = ticket
-        self.written.append(Written("update", ticket.number, list(events)))
+        self.written.append(Written("update", ticket.number, list(events), facts=facts))
 
     def add_to_thread(
         self, *, message: Message, events: Sequence[Event], claim: ActionClaim | None = None
@@ -285,6 +294,7 @@ class InMemoryTickets:
         events: Sequence[Event],
         message: Message | None,
         claim: ActionClaim,
+        facts: Facts | None = None,
     ) -> None:
         self._check_claim(claim)
         self._check_version(ticket.number, expected_version)
@@ -293,7 +303,7 @@ class InMemoryTickets:
             self._add(message, ())
         self._keep_claim(claim)
         kind = "update" if message is None else "append"
-        self.written.append(Written(kind, ticket.number, list(events), message))
+        self.written.append(Written(kind, ticket.number, list(events), message, facts=facts))
 
     def action_claim(self, agent: str, key: str) -> ActionClaim | None:
         return self.action_claims.get((agent, key))

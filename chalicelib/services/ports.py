@@ -20,6 +20,7 @@ from chalicelib.domain.desk.reply_keys import ReplyClaim
 from chalicelib.domain.mail.delivery import HeldMail, MailRecord, QuarantineEntry, RateLimit
 from chalicelib.domain.mail.language import ModelGuess
 from chalicelib.domain.mail.parsed import Address, ParsedAttachment
+from chalicelib.domain.reports.facts import Facts
 from chalicelib.domain.reports.rollup import Rollup
 from chalicelib.domain.sla.firing import FiringMark
 from chalicelib.domain.survey.csat import CsatRecord
@@ -129,7 +130,12 @@ class VersionedTickets(Protocol):
     def get_ticket(self, number: int) -> Ticket | None: ...
 
     def update_ticket(
-        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event]
+        self,
+        *,
+        ticket: Ticket,
+        expected_version: int,
+        events: Sequence[Event],
+        facts: Facts | None = None,
     ) -> None:
         """One transaction. Raises VersionConflict when the ticket changed."""
         ...
@@ -143,6 +149,7 @@ class VersionedTickets(Protocol):
         events: Sequence[Event],
         record: MailRecord | None,
         index_ids: Sequence[str] = (),
+        facts: Facts | None = None,
     ) -> None:
         """One transaction. Raises AlreadyProcessed, DuplicateMessage or VersionConflict.
 
@@ -179,6 +186,7 @@ class TicketStore(VersionedTickets, Protocol):
         events: Sequence[Event],
         record: MailRecord,
         rate_limit: RateLimit | None,
+        facts: Facts | None = None,
     ) -> None:
         """One transaction. Raises AlreadyProcessed, DuplicateMessage, or AckRefused.
 
@@ -286,6 +294,7 @@ class DeskStore(TicketStore, Protocol):
         events: Sequence[Event],
         message: Message | None,
         claim: ActionClaim,
+        facts: Facts | None = None,
     ) -> None:
         """The ticket at its version, its events, maybe a note, and the claim of the key the
         change was asked with: one transaction. Raises VersionConflict, or KeyUsed."""
@@ -359,6 +368,7 @@ class HeldMailStore(Protocol):
         record: MailRecord,
         by: str,
         at: datetime,
+        facts: Facts | None = None,
     ) -> None:
         """One transaction: the ticket, its first message, the delivery record and the entry.
 
@@ -378,6 +388,7 @@ class HeldMailStore(Protocol):
         record: MailRecord,
         by: str,
         at: datetime,
+        facts: Facts | None = None,
     ) -> None:
         """One transaction: the held mail joins an existing ticket as the customer's reply.
 
@@ -406,13 +417,19 @@ class SurveyStore(Protocol):
         message: Message,
         events: Sequence[Event],
         customer: str,
+        facts: Facts | None = None,
     ) -> None:
         """One transaction: the ticket (survey sent), the mail on its thread, its events, and
         a check that `customer` has not opted out. Raises OptedOut or VersionConflict."""
         ...
 
     def update_ticket(
-        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event]
+        self,
+        *,
+        ticket: Ticket,
+        expected_version: int,
+        events: Sequence[Event],
+        facts: Facts | None = None,
     ) -> None:
         """One transaction. Raises VersionConflict."""
         ...
@@ -425,6 +442,7 @@ class SurveyStore(Protocol):
         record: CsatRecord,
         message: Message | None,
         events: Sequence[Event],
+        facts: Facts | None = None,
     ) -> None:
         """One transaction: the ticket, its answer record, the comment. Raises VersionConflict."""
         ...
@@ -444,7 +462,13 @@ class FiringStore(Protocol):
         ...
 
     def record_firing(
-        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event], mark: FiringMark
+        self,
+        *,
+        ticket: Ticket,
+        expected_version: int,
+        events: Sequence[Event],
+        mark: FiringMark,
+        facts: Facts | None = None,
     ) -> None:
         """One transaction. Raises AlreadyFired or VersionConflict."""
         ...

@@ -14,6 +14,7 @@ from chalicelib.adapters.dynamo.aggregates import tally_ops
 from chalicelib.adapters.dynamo.reports import summary_keys
 from chalicelib.adapters.dynamo.table import to_attr
 from chalicelib.domain.reports.facts import Cell, Duration, Facts, merged
+from chalicelib.domain.reports.rollup import Rollup
 from tests.integration.conftest import Api
 
 TABLE = "helpdesk-test"
@@ -241,3 +242,11 @@ def test_bad_input_is_a_400(seeded: dict[str, Any], api: Api, query: str) -> Non
 def test_the_reports_need_a_signed_in_agent(client: Any) -> None:
     for route in ("summary", "agents", "csat"):
         assert client.http.get(f"/api/reports/{route}").status_code == 401
+
+
+def test_the_keys_the_write_path_deletes_are_the_summaries_the_reader_writes() -> None:
+    day = date(2026, 10, 25)
+    made = {(i["PK"], i["SK"]) for kind in ("D", "M")
+            for i in summary_items.summary_items(kind, day.replace(day=1) if kind == "M" else day,
+                                                 Rollup())}  # fmt: skip
+    assert made == {(k["PK"], k["SK"]) for k in summary_keys(day)}

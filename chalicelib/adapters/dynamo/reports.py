@@ -7,7 +7,8 @@ AGGSUM#<yyyy> / M#<mm>         the summary of one settled month, made from its d
 … / D#<mm-dd>#<i>, M#<mm>#<i>  further parts when the compressed data is over PART_BYTES
 
 The first item holds `parts`; a summary is read only when its first item and every part are
-there, so deleting the first item (`summary_keys`) is enough to have it made again. A year of
+there, so deleting the first items (`summary_keys(day)`, which the write path deletes in the
+transaction of a fact that corrects a past day) is enough to have them made again. A year of
 days or of months is one Query. Raw cells are read one Query per month (adapters/dynamo/
 aggregates.py: AGG#<yyyy-mm>), only for days that have no summary yet.
 """
@@ -20,7 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from chalicelib.adapters.dynamo.aggregates import BOARD, month_pk
+from chalicelib.adapters.dynamo.aggregates import BOARD, month_pk, summary_keys
 from chalicelib.adapters.dynamo.table import DynamoTable, Item
 from chalicelib.domain.reports.facts import Cell
 from chalicelib.domain.reports.histogram import Histogram
@@ -29,6 +30,7 @@ from chalicelib.services.ports import ReadCost
 
 PART_BYTES = 350_000
 DAY, MONTH = "D", "M"
+__all__ = ["DynamoReportFacts", "summary_keys"]  # summary_keys: the write path deletes them
 _DIMENSIONS = frozenset({"PK", "SK", "type", "day", "queue", "priority", "agent", "metric"})
 
 
@@ -38,15 +40,6 @@ def summary_pk(day: date) -> str:
 
 def summary_sk(kind: str, day: date) -> str:
     return f"{DAY}#{day:%m-%d}" if kind == DAY else f"{MONTH}#{day:%m}"
-
-
-def summary_keys(day: date) -> list[dict[str, str]]:
-    """The keys to delete when a fact lands in a day already summarised (a day's and its
-    month's summary): the next report makes both again from the raw cells."""
-    return [
-        {"PK": summary_pk(day), "SK": summary_sk(DAY, day)},
-        {"PK": summary_pk(day), "SK": summary_sk(MONTH, day)},
-    ]
 
 
 def encode(rollup: Rollup) -> list[bytes]:
