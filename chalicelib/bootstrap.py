@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # imported where used, so that a Lambda loads only what its f
     from chalicelib.services.desk.actions import TicketActions
     from chalicelib.services.desk.agents import AgentService
     from chalicelib.services.desk.canned import CannedTemplates
+    from chalicelib.services.desk.day_mail import DayMail
     from chalicelib.services.desk.detail import TicketDetails
     from chalicelib.services.desk.quarantine import QuarantineDesk
     from chalicelib.services.desk.queues import QueueBoard
@@ -104,7 +105,9 @@ class Container:
     def store(self) -> ports.TicketStore:
         from chalicelib.adapters.dynamo.tickets import DynamoTicketStore
 
-        return DynamoTicketStore(self.client("dynamodb"), self.settings.table_name)
+        return DynamoTicketStore(
+            self.client("dynamodb"), self.settings.table_name, self.settings.calendar.timezone
+        )
 
     @cached_property
     def raw_mail(self) -> S3RawMailStore:  # RawMailStore and Presigner
@@ -330,8 +333,11 @@ class Container:
 
     # -- the agent desk (issue 4) ------------------------------------------------------------
 
-    def _table[T](self, cls: Callable[[Any, str], T]) -> T:
-        return cls(self.client("dynamodb"), self.settings.table_name)
+    def _table[T](self, cls: Callable[[Any, str, str], T]) -> T:
+        """A store on the table; the desk's time zone keys what is filed by local day."""
+        return cls(
+            self.client("dynamodb"), self.settings.table_name, self.settings.calendar.timezone
+        )
 
     @cached_property
     def desk_store(self) -> ports.DeskStore:
@@ -356,10 +362,21 @@ class Container:
 
     @cached_property
     def queue_board(self) -> QueueBoard:
-        from chalicelib.adapters.dynamo.views import DynamoTicketViews
+        from chalicelib.adapters.dynamo.agents import DynamoAgentStore
+        from chalicelib.adapters.dynamo.board import DynamoBoard
         from chalicelib.services.desk.queues import QueueBoard
 
-        return QueueBoard(self._table(DynamoTicketViews), self.settings.routing, self.clock)
+        store: ports.BoardStore = self._table(DynamoBoard)
+        agents: ports.AgentListing = self._table(DynamoAgentStore)
+        return QueueBoard(store, agents, self.settings.routing, self.clock)
+
+    @cached_property
+    def day_mail(self) -> DayMail:
+        from chalicelib.adapters.dynamo.day_mail import DynamoDayMail
+        from chalicelib.services.desk.day_mail import DayMail
+
+        store: ports.DayMailStore = self._table(DynamoDayMail)
+        return DayMail(store, self.settings.calendar.timezone)
 
     @cached_property
     def ticket_actions(self) -> TicketActions:

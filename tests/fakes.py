@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.desk.action_keys import ActionClaim
+from chalicelib.domain.desk.agents import Agent
 from chalicelib.domain.errors import (
     AlreadyProcessed,
     DuplicateMessage,
@@ -29,11 +30,15 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.mail.delivery import AckState, MailRecord, QuarantineEntry, RateLimit
 from chalicelib.domain.mail.duplicates import DEDUPE_WINDOW
 from chalicelib.domain.mail.language import ModelGuess
-from chalicelib.domain.reports.facts import Facts
-from chalicelib.domain.tickets.model import Event, Message, MessageKind, Ticket
+from chalicelib.domain.reports.facts import Facts, board_part
+from chalicelib.domain.tickets.model import WAITING_ON_AGENT, Event, Message, MessageKind, Ticket
 from chalicelib.services.ports import (
     CALL_BUDGET,
+    BoardCounts,
     FailedTask,
+    LongestWait,
+    MailQuery,
+    MailRow,
     OutgoingMail,
     SentMail,
     ThreadLookup,
@@ -308,7 +313,14 @@ class InMemoryTickets:
     def action_claim(self, agent: str, key: str) -> ActionClaim | None:
         return self.action_claims.get((agent, key))
 
-    def record_sent(self, *, record: MailRecord, message: Message, ids: Sequence[str]) -> None:
+    def record_sent(
+        self,
+        *,
+        record: MailRecord,
+        message: Message,
+        ids: Sequence[str],
+        ticket: Ticket | None = None,
+    ) -> None:
         self.records[record.mail_id] = record
         self._add(message, ids)
 
@@ -478,21 +490,48 @@ class RecordingInvoker:
             raise ReplayFailed(f"{function} failed again")
 
 
-def _held_to_their_ports() -> None:
-    """Never called: mypy checks here that each fake satisfies the port it stands in for."""
-    from chalicelib.services import ports
+class InMemoryBoard:
+    """BoardStore over tickets: the counters their writes' ADDs leave (facts.board_part summed),
+    or `raw` as an older table holds them; `calls` names every read, as DynamoDB bills them."""
 
-    _clock: ports.Clock = FakeClock()
-    _metrics: ports.Metrics = RecordingMetrics()
-    _mailer: ports.Mailer = RecordingMailer()
-    _scheduler: ports.Scheduler = RecordingScheduler()
-    _sla: ports.SlaPlanner = RecordingSla()
-    _language: ports.LanguageModel = ScriptedLanguageModel()
-    _tickets: ports.TicketStore = InMemoryTickets()
-    _desk: ports.DeskStore = InMemoryTickets()
-    _feedback: ports.FeedbackStore = InMemoryFeedback(InMemoryTickets())
-    _failures: ports.FailureQueue = InMemoryFailureQueue()
-    _invoker: ports.Invoker = RecordingInvoker()
+    def __init__(
+        self, tickets: Iterable[Ticket] = (), raw: Mapping[str, Mapping[str, int]] | None = None
+    ) -> None:
+        self.tickets = {t.number: t for t in tickets}
+        self.raw = raw
+        self.calls: list[str] = []
+
+    def board_counts(self) -> BoardCounts:
+        self.calls.append("board")
+        found: dict[str, dict[str, int]] = {}
+        for ticket in self.tickets.values():
+            for key, names in board_part(ticket).items():
+                for name, amount in names.items():
+                    found.setdefault(key, {})[name] = found.get(key, {}).get(name, 0) + amount
+        board = self.raw if self.raw is not None else found
+        queues = {k[2:]: dict(v) for k, v in board.items() if k.startswith("Q#")}
+        return BoardCounts(queues, {k[2:]: dict(v) for k, v in board.items() if k[:2] == "A#"})
+
+    def longest_wait(self, queue: str) -> LongestWait | None:
+        self.calls.append(f"wait {queue}")
+        waits = sorted(
+            (t.customer_waiting_since, t.number)
+            for t in self.tickets.values()
+            if t.queue == queue and t.status in WAITING_ON_AGENT and t.customer_waiting_since
+        )
+        return LongestWait(ticket=waits[0][1], since=waits[0][0]) if waits else None
+
+
+class AgentList:
+    """AgentListing: the directory, one read."""
+
+    def __init__(self, *agents: Agent) -> None:
+        self.agents = list(agents)
+        self.calls = 0
+
+    def list_agents(self) -> list[Agent]:
+        self.calls += 1
+        return list(self.agents)
 
 
 class InMemoryReportFacts:
@@ -558,9 +597,42 @@ class InMemoryReportFacts:
         return {k: dict(v) for k, v in self.board_counts.items()}
 
 
-class InMemoryAgentList:
-    def __init__(self, agents: Iterable[Any] = ()) -> None:
-        self.agents = list(agents)
+class RecordingDayMail:
+    """DayMailStore: answers `rows` of the asked days (filters applied), records each query."""
 
-    def list_agents(self) -> list[Any]:
-        return list(self.agents)
+    def __init__(self, *rows: MailRow, next_cursor: str | None = None) -> None:
+        self.rows = list(rows)
+        self.next_cursor = next_cursor
+        self.queries: list[MailQuery] = []
+
+    def mail_page(self, query: MailQuery) -> tuple[list[MailRow], str | None]:
+        self.queries.append(query)
+        found = [
+            r
+            for r in self.rows
+            if (query.kind is None or r.kind is query.kind)
+            and (query.queue is None or r.queue == query.queue)
+            and (query.agent is None or r.agent == query.agent)
+        ]
+        return found[: query.limit], self.next_cursor
+
+
+def _held_to_their_ports() -> None:
+    """Never called: mypy checks here that each fake satisfies the port it stands in for."""
+    from chalicelib.services import ports
+
+    _clock: ports.Clock = FakeClock()
+    _metrics: ports.Metrics = RecordingMetrics()
+    _mailer: ports.Mailer = RecordingMailer()
+    _scheduler: ports.Scheduler = RecordingScheduler()
+    _sla: ports.SlaPlanner = RecordingSla()
+    _language: ports.LanguageModel = ScriptedLanguageModel()
+    _tickets: ports.TicketStore = InMemoryTickets()
+    _desk: ports.DeskStore = InMemoryTickets()
+    _feedback: ports.FeedbackStore = InMemoryFeedback(InMemoryTickets())
+    _failures: ports.FailureQueue = InMemoryFailureQueue()
+    _invoker: ports.Invoker = RecordingInvoker()
+    _board: ports.BoardStore = InMemoryBoard()
+    _agents: ports.AgentListing = AgentList()
+    _day_mail: ports.DayMailStore = RecordingDayMail()
+    _report_facts: ports.ReportFacts = InMemoryReportFacts()

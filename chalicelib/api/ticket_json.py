@@ -117,6 +117,11 @@ def queue_json(q: QueueSummary) -> dict[str, Any]:
         "unassigned": q.unassigned,
         "oldest_waiting_since": _iso(q.oldest_waiting_since),
         "oldest_wait_seconds": q.oldest_wait_seconds,
+        "oldest_ticket": q.oldest_ticket,
+        "at_risk": q.at_risk,
+        "breached": q.breached,
+        "pending": q.pending,
+        "unsolved": q.unsolved,
     }
 
 

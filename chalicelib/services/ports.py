@@ -24,7 +24,7 @@ from chalicelib.domain.reports.facts import Facts
 from chalicelib.domain.reports.rollup import Rollup
 from chalicelib.domain.sla.firing import FiringMark
 from chalicelib.domain.survey.csat import CsatRecord
-from chalicelib.domain.tickets.model import Event, Message, Ticket
+from chalicelib.domain.tickets.model import Event, Message, MessageKind, Ticket
 
 CALL_BUDGET = 2  # scheduler calls per write, met for new tickets, customer and agent replies
 
@@ -195,8 +195,17 @@ class TicketStore(VersionedTickets, Protocol):
         """
         ...
 
-    def record_sent(self, *, record: MailRecord, message: Message, ids: Sequence[str]) -> None:
-        """After a send: store the sent message, index its ids, update the delivery record."""
+    def record_sent(
+        self,
+        *,
+        record: MailRecord,
+        message: Message,
+        ids: Sequence[str],
+        ticket: Ticket | None = None,
+    ) -> None:
+        """After a send: store the sent message, index its ids, update the delivery record.
+
+        `ticket` (its queue and assignee) puts the message on the day's mail."""
         ...
 
     def save_record(self, record: MailRecord, events: Sequence[Event] = ()) -> None:
@@ -261,13 +270,6 @@ class TicketRecord:
     events: list[Event]
 
 
-@dataclass(frozen=True)
-class WaitingStats:
-    waiting: int
-    unassigned: int
-    oldest_waiting_since: datetime | None
-
-
 class ViewStore(Protocol):
     def query_view(self, query: ViewQuery) -> Page:
         """Raises InvalidInput("cursor") for a cursor that is not one of this query's."""
@@ -275,7 +277,71 @@ class ViewStore(Protocol):
 
     def ticket_record(self, number: int) -> TicketRecord | None: ...
 
-    def waiting_stats(self, queue: str) -> WaitingStats: ...
+
+@dataclass(frozen=True)
+class BoardCounts:
+    """The live board's counters as stored, per queue and per agent: name → value, any of them
+    missing or below zero on a table older than the write path (domain/reports/board.py)."""
+
+    queues: Mapping[str, Mapping[str, int]]
+    agents: Mapping[str, Mapping[str, int]]
+    queries: int = 1  # the Queries it took (one page: the items are a few dozen bytes each)
+
+
+@dataclass(frozen=True)
+class LongestWait:
+    ticket: int
+    since: datetime
+
+
+class BoardStore(Protocol):
+    """The manager's live board: a read costs O(queues), whatever the backlog."""
+
+    def board_counts(self) -> BoardCounts:
+        """Every counter of the board, in one Query of its partition."""
+        ...
+
+    def longest_wait(self, queue: str) -> LongestWait | None:
+        """The queue's ticket whose customer has waited on an agent longest: one Query (Limit 1)
+        of an eventually consistent index, so a ticket answered a moment ago may still show."""
+        ...
+
+
+@dataclass(frozen=True)
+class MailRow:
+    """One mail in or out, as the day's-mail index keeps it (no body: a row, not the message)."""
+
+    at: datetime
+    kind: MessageKind  # inbound, outbound or auto (never a note)
+    ticket: int
+    queue: str
+    agent: str | None  # the ticket's assignee when the mail was written
+    subject: str
+    sender: str
+    sender_name: str
+    to: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MailQuery:
+    """Desk-local days `first` to `last` (included), oldest first, one Query per page."""
+
+    first: date
+    last: date
+    kind: MessageKind | None = None
+    queue: str | None = None
+    agent: str | None = None
+    limit: int = 100
+    cursor: str | None = None
+
+
+class DayMailStore(Protocol):
+    def mail_page(self, query: MailQuery) -> tuple[list[MailRow], str | None]:
+        """One Query of one day's partition. The cursor resumes after it: in the same day, or
+        at the start of the next day of the range once a day is read to its end (so a page may
+        hold fewer rows than asked, even none, with more to come). Raises InvalidInput("cursor")
+        for a cursor that is not of this range."""
+        ...
 
 
 class DeskStore(TicketStore, Protocol):
@@ -476,6 +542,12 @@ class FiringStore(Protocol):
     def save_mark(self, mark: FiringMark) -> None: ...
 
 
+class AgentListing(Protocol):
+    """The agent directory as a list (one Query): names for reports and the board."""
+
+    def list_agents(self) -> list[Agent]: ...
+
+
 class AgentStore(Protocol):
     def get_agent(self, agent_id: str) -> Agent | None: ...
 
@@ -605,7 +677,3 @@ class ReportFacts(Protocol):
     def board(self, cost: ReadCost) -> dict[str, dict[str, int]]:
         """The live board now: `Q#<queue>` and `A#<agent>` → their counters."""
         ...
-
-
-class AgentList(Protocol):
-    def list_agents(self) -> list[Agent]: ...

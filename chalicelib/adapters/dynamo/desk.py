@@ -50,7 +50,7 @@ class DynamoDesk(DynamoTicketStore):
     ) -> None:
         ops = [self.put_versioned(items.ticket_to_item(ticket), expected_version)]
         if message is not None:
-            ops.append(self.put(items.message_to_item(message)))
+            ops.append(self.put(items.message_to_item(message, ticket, self._zone)))
         ops += [self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)]
         ops += tally_ops(self._table, facts)
         cancelled = self.transact(self._with_claim(ops, claim))

@@ -106,7 +106,7 @@ class DynamoHeldMail(DynamoTicketStore):
             self._decide(held, HeldStatus.RELEASED, by, at, ticket.number),
             self._record_put(record),
             ticket_put,
-            self.put(items.message_to_item(message)),
+            self.put(items.message_to_item(message, ticket, self._zone)),
             *(self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
             *tally_ops(self._table, facts),
         ]

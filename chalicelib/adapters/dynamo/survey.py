@@ -86,7 +86,7 @@ class DynamoSurveyStore(DynamoDesk):
     ) -> None:
         ops: list[dict[str, Any]] = [
             self.put_versioned(items.ticket_to_item(ticket), expected_version),
-            self.put(items.message_to_item(message)),
+            self.put(items.message_to_item(message, ticket, self._zone)),
             *(self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
             *tally_ops(self._table, facts),
             {

@@ -99,7 +99,7 @@ class DynamoTicketStore(DynamoTable):
         ops = [
             self.put_new(items.record_to_item(record), return_old=True),
             self.put_new(items.ticket_to_item(ticket)),
-            self.put(items.message_to_item(message)),
+            self.put(items.message_to_item(message, ticket, self._zone)),
             *(self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
             *tally_ops(self._table, facts),
         ]
@@ -143,7 +143,7 @@ class DynamoTicketStore(DynamoTable):
             ops.append(self.put_new(items.record_to_item(record), return_old=True))
         ticket_at = len(ops)
         ops.append(self.put_versioned(items.ticket_to_item(ticket), expected_version))
-        ops.append(self.put(items.message_to_item(message)))
+        ops.append(self.put(items.message_to_item(message, ticket, self._zone)))
         ops += [self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)]
         ops += tally_ops(self._table, facts)
         claim_at = None
@@ -182,8 +182,15 @@ class DynamoTicketStore(DynamoTable):
             raise VersionConflict(f"ticket {ticket.number} is no longer version {expected_version}")
         raise StorageError(f"ticket {ticket.number} not updated: {cancelled.failed}")
 
-    def record_sent(self, *, record: MailRecord, message: Message, ids: Sequence[str]) -> None:
-        puts = [items.record_to_item(record), items.message_to_item(message)]
+    def record_sent(
+        self,
+        *,
+        record: MailRecord,
+        message: Message,
+        ids: Sequence[str],
+        ticket: Ticket | None = None,
+    ) -> None:
+        puts = [items.record_to_item(record), items.message_to_item(message, ticket, self._zone)]
         puts += [self._msgid_item(i, message) for i in dict.fromkeys(ids)]
         self.batch_put(puts)
 

@@ -14,7 +14,7 @@ from chalicelib.domain.reports import figures
 from chalicelib.domain.reports.facts import NOBODY
 from chalicelib.domain.reports.periods import local_today
 from chalicelib.domain.reports.rollup import Tally
-from chalicelib.services.ports import AgentList, Clock, ReadCost, ReportFacts
+from chalicelib.services.ports import AgentListing, Clock, ReadCost, ReportFacts
 from chalicelib.services.reports.loader import Loader
 from chalicelib.services.reports.query import ReportQuery, parse_query
 
@@ -35,7 +35,9 @@ def agent_row(agent: str, name: str, tally: Tally, board: Mapping[str, int]) -> 
 
 
 class AgentReport:
-    def __init__(self, store: ReportFacts, agents: AgentList, clock: Clock, timezone: str) -> None:
+    def __init__(
+        self, store: ReportFacts, agents: AgentListing, clock: Clock, timezone: str
+    ) -> None:
         self._store = store
         self._agents = agents
         self._clock = clock

@@ -12,7 +12,7 @@ from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.reports.facts import Cell, Duration, Facts
 from chalicelib.services.reports.agents import AgentReport
 from chalicelib.services.reports.summary import SummaryReport
-from tests.fakes import FakeClock, InMemoryAgentList, InMemoryReportFacts
+from tests.fakes import AgentList, FakeClock, InMemoryReportFacts
 
 VILLE = "ville@example.com"
 SUPPORT = Cell("Support", "normal", VILLE)
@@ -199,7 +199,7 @@ def test_the_default_period_is_the_last_thirty_days(store: InMemoryReportFacts) 
 def test_the_agents_report_counts_each_agent_and_their_load_now(
     store: InMemoryReportFacts,
 ) -> None:
-    directory = InMemoryAgentList([Agent(VILLE, "Ville Virtanen", VILLE)])
+    directory = AgentList(Agent(VILLE, "Ville Virtanen", VILLE))
     report = AgentReport(store, directory, FakeClock(), "Europe/Helsinki").report_for(
         {"from": "2026-11-01", "to": "2026-11-23"}
     )
