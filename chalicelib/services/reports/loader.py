@@ -4,6 +4,8 @@ A settled day (ended over an hour ago, desk-local) without a summary is read fro
 and its summary is stored; a settled month without one is made from its days' summaries.
 Days not yet settled (today) are always read raw and never summarised. Nothing here needs a
 scheduler: the first report that touches a day pays for its summary, the next ones read it.
+A correction written between this reader's raw read and its put (milliseconds) is lost from
+the summary until the day's summary is deleted again or rebuilt (ops/backfill).
 """
 
 from __future__ import annotations
