@@ -235,3 +235,15 @@ def _changed(state: Ticket, event: Event, at: datetime) -> Ticket:
 
 def _iso(at: datetime) -> str:
     return at.isoformat()
+
+
+@dataclass(frozen=True)
+class TicketLog:
+    """What the table keeps of one ticket: its item now, its thread and its event log."""
+
+    ticket: Ticket
+    messages: tuple[Message, ...]
+    events: tuple[Event, ...]
+
+    def facts(self, facts_of: FactsOf) -> Facts:
+        return life_facts(self.ticket, self.messages, self.events, facts_of)
