@@ -11,6 +11,7 @@ from chalicelib import bootstrap
 from chalicelib.adapters.aws.ses_event import receipts_from_event
 from chalicelib.adapters.aws.ses_feedback import feedback_from_event
 from chalicelib.api import agents, openapi, quarantine, queues, templates, ticket_work, tickets
+from chalicelib.api import day_mail as day_mail_reports
 from chalicelib.api import reports as csat_reports
 from chalicelib.api import survey as survey_pages
 from chalicelib.api import ui as agent_ui
@@ -27,6 +28,7 @@ for _desk in (tickets, ticket_work, queues, templates, quarantine, openapi):
     app.register_blueprint(_desk.bp)
 app.register_blueprint(agent_ui.bp)  # the page at / and its /ui/ assets (public)
 app.register_blueprint(csat_reports.bp)  # /api/reports/csat
+app.register_blueprint(day_mail_reports.bp)  # /api/reports/mail
 app.register_blueprint(survey_pages.bp)  # /survey/{token}: the public survey pages
 
 

@@ -67,6 +67,10 @@ class DynamoMeter:
             [k["AttributeName"] for k in g["KeySchema"]]
             for g in described.get("GlobalSecondaryIndexes", [])
         ]
+        # what each index copies of an item: None for ALL, else the attribute names it holds
+        self._projections: list[frozenset[str] | None] = [
+            _projected(g, self._key_names) for g in described.get("GlobalSecondaryIndexes", [])
+        ]
         self.units: dict[str, float] = dict.fromkeys(UNITS, 0.0)
         self.written: set[Key] = set()
         self._pending: tuple[str, dict[str, Any], list[tuple[str, Key, Any]]] | None = None
@@ -124,17 +128,18 @@ class DynamoMeter:
 
     def _index_writes(self, before: Any, after: Any) -> int:
         writes = 0
-        for names in self._indexes:
+        for names, projected in zip(self._indexes, self._projections, strict=True):
             old = _entry(before, names)
             new = _entry(after, names)
             if old is None and new is None:
                 continue
+            was, now = _copy(before, projected), _copy(after, projected)
             if old is None or new is None:  # an entry put, or deleted
-                writes += _kb(item_size(after if old is None else before), 1024)
+                writes += _kb(item_size(now if old is None else was), 1024)
             elif old != new:
-                writes += _kb(item_size(before), 1024) + _kb(item_size(after), 1024)
-            elif before != after:
-                writes += _kb(item_size(after), 1024)  # ALL projection: every change is copied
+                writes += _kb(item_size(was), 1024) + _kb(item_size(now), 1024)
+            elif was != now:  # the entry's copy changed (any change, with ALL projection)
+                writes += _kb(item_size(now), 1024)
         return writes
 
     def _read_units(
@@ -165,8 +170,10 @@ class DynamoMeter:
         for key in self.written:
             item = self._get(key)
             if item:
-                entries = 1 + sum(1 for names in self._indexes if _entry(item, names) is not None)
-                total += entries * (item_size(item) + ITEM_OVERHEAD)
+                total += item_size(item) + ITEM_OVERHEAD
+                for names, projected in zip(self._indexes, self._projections, strict=True):
+                    if _entry(item, names) is not None:
+                        total += item_size(_copy(item, projected)) + ITEM_OVERHEAD
         return total
 
     def _key(self, item: Mapping[str, Any]) -> Key:
@@ -177,6 +184,21 @@ class DynamoMeter:
             TableName=self._table, Key=json.loads(key), ConsistentRead=True
         )
         return found.get("Item")
+
+
+def _projected(index: Mapping[str, Any], table_keys: list[str]) -> frozenset[str] | None:
+    projection = index.get("Projection", {})
+    if projection.get("ProjectionType", "ALL") == "ALL":
+        return None
+    keys = [k["AttributeName"] for k in index["KeySchema"]]
+    return frozenset({*table_keys, *keys, *projection.get("NonKeyAttributes", [])})
+
+
+def _copy(item: Any, projected: frozenset[str] | None) -> Any:
+    """What an index holds of an item: all of it, or its keys and included attributes."""
+    if not item or projected is None:
+        return item
+    return {k: v for k, v in item.items() if k in projected}
 
 
 def _entry(item: Any, names: list[str]) -> tuple[str, ...] | None:

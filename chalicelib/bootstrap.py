@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # imported where used, so that a Lambda loads only what its f
     from chalicelib.services.desk.actions import TicketActions
     from chalicelib.services.desk.agents import AgentService
     from chalicelib.services.desk.canned import CannedTemplates
+    from chalicelib.services.desk.day_mail import DayMail
     from chalicelib.services.desk.detail import TicketDetails
     from chalicelib.services.desk.quarantine import QuarantineDesk
     from chalicelib.services.desk.queues import QueueBoard
@@ -34,6 +35,7 @@ if TYPE_CHECKING:  # imported where used, so that a Lambda loads only what its f
     from chalicelib.services.inbound.ingest import IngestEmail
     from chalicelib.services.inbound.opening import TicketOpener
     from chalicelib.services.inbound.release import QuarantineRelease
+    from chalicelib.services.recording import FactRecorder
     from chalicelib.services.scheduled import ScheduledTasks
     from chalicelib.services.sla.firing import SlaFiring
     from chalicelib.services.survey.answers import SurveyAnswers
@@ -101,7 +103,9 @@ class Container:
     def store(self) -> ports.TicketStore:
         from chalicelib.adapters.dynamo.tickets import DynamoTicketStore
 
-        return DynamoTicketStore(self.client("dynamodb"), self.settings.table_name)
+        return DynamoTicketStore(
+            self.client("dynamodb"), self.settings.table_name, self.settings.calendar.timezone
+        )
 
     @cached_property
     def raw_mail(self) -> S3RawMailStore:  # RawMailStore and Presigner
@@ -196,6 +200,13 @@ class Container:
         )
 
     @cached_property
+    def recorder(self) -> FactRecorder:
+        """The report facts of every ticket write (chalicelib/domain/reports/facts.py)."""
+        from chalicelib.services.recording import FactRecorder
+
+        return FactRecorder(self.sla_policy, self.settings.calendar.timezone)
+
+    @cached_property
     def sla(self) -> ports.SlaPlanner:
         from chalicelib.services.sla.clock import BusinessHoursSla
 
@@ -227,6 +238,7 @@ class Container:
             policy=self.sla_policy,
             clock=self.clock,
             metrics=self.metrics,
+            recorder=self.recorder,
         )
 
     @cached_property
@@ -286,6 +298,7 @@ class Container:
             ack_limits=s.ack,
             limits=s.limits,
             inbound_prefix=s.inbound_prefix,
+            recorder=self.recorder,
         )
 
     @cached_property
@@ -313,12 +326,16 @@ class Container:
             clock=self.clock,
             metrics=self.metrics,
             limits=self.settings.limits,
+            recorder=self.recorder,
         )
 
     # -- the agent desk (issue 4) ------------------------------------------------------------
 
-    def _table[T](self, cls: Callable[[Any, str], T]) -> T:
-        return cls(self.client("dynamodb"), self.settings.table_name)
+    def _table[T](self, cls: Callable[[Any, str, str], T]) -> T:
+        """A store on the table; the desk's time zone keys what is filed by local day."""
+        return cls(
+            self.client("dynamodb"), self.settings.table_name, self.settings.calendar.timezone
+        )
 
     @cached_property
     def desk_store(self) -> ports.DeskStore:
@@ -343,10 +360,21 @@ class Container:
 
     @cached_property
     def queue_board(self) -> QueueBoard:
-        from chalicelib.adapters.dynamo.views import DynamoTicketViews
+        from chalicelib.adapters.dynamo.agents import DynamoAgentStore
+        from chalicelib.adapters.dynamo.board import DynamoBoard
         from chalicelib.services.desk.queues import QueueBoard
 
-        return QueueBoard(self._table(DynamoTicketViews), self.settings.routing, self.clock)
+        store: ports.BoardStore = self._table(DynamoBoard)
+        agents: ports.AgentListing = self._table(DynamoAgentStore)
+        return QueueBoard(store, agents, self.settings.routing, self.clock)
+
+    @cached_property
+    def day_mail(self) -> DayMail:
+        from chalicelib.adapters.dynamo.day_mail import DynamoDayMail
+        from chalicelib.services.desk.day_mail import DayMail
+
+        store: ports.DayMailStore = self._table(DynamoDayMail)
+        return DayMail(store, self.settings.calendar.timezone)
 
     @cached_property
     def ticket_actions(self) -> TicketActions:
@@ -358,6 +386,7 @@ class Container:
             sla=self.ticket_planner,
             clock=self.clock,
             queues=tuple(self.settings.routing.queues),
+            recorder=self.recorder,
         )
 
     @cached_property
@@ -377,6 +406,7 @@ class Container:
             helpdesk_name=s.helpdesk_name,
             region=s.region,
             claims=self._table(DynamoReplyClaims),
+            recorder=self.recorder,
         )
 
     @cached_property
@@ -467,6 +497,7 @@ class Container:
             rules=self.settings.survey,
             clock=self.clock,
             metrics=self.metrics,
+            recorder=self.recorder,
         )
 
     @cached_property
@@ -474,7 +505,11 @@ class Container:
         from chalicelib.services.survey.autoclose import SurveyCloser
 
         return SurveyCloser(
-            store=self.survey_store, sla=self.sla, clock=self.clock, metrics=self.metrics
+            store=self.survey_store,
+            sla=self.sla,
+            clock=self.clock,
+            metrics=self.metrics,
+            recorder=self.recorder,
         )
 
     @cached_property
@@ -499,6 +534,7 @@ class Container:
             secret=self.survey_secret,
             clock=self.clock,
             metrics=self.metrics,
+            recorder=self.recorder,
         )
 
     @cached_property

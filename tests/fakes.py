@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.desk.action_keys import ActionClaim
+from chalicelib.domain.desk.agents import Agent
 from chalicelib.domain.errors import (
     AlreadyProcessed,
     DuplicateMessage,
@@ -29,10 +30,15 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.mail.delivery import AckState, MailRecord, QuarantineEntry, RateLimit
 from chalicelib.domain.mail.duplicates import DEDUPE_WINDOW
 from chalicelib.domain.mail.language import ModelGuess
-from chalicelib.domain.tickets.model import Event, Message, MessageKind, Ticket
+from chalicelib.domain.reports.facts import Facts, board_part
+from chalicelib.domain.tickets.model import WAITING_ON_AGENT, Event, Message, MessageKind, Ticket
 from chalicelib.services.ports import (
     CALL_BUDGET,
+    BoardCounts,
     FailedTask,
+    LongestWait,
+    MailQuery,
+    MailRow,
     OutgoingMail,
     SentMail,
     ThreadLookup,
@@ -145,6 +151,7 @@ class Written:
     events: list[Event]
     message: Message | None = None
     index_ids: list[str] = field(default_factory=list)
+    facts: Facts | None = None  # the report facts written in the same transaction
 
 
 class InMemoryTickets:
@@ -224,6 +231,7 @@ class InMemoryTickets:
         events: Sequence[Event],
         record: MailRecord,
         rate_limit: RateLimit | None,
+        facts: Facts | None = None,
     ) -> None:
         self._check_new(record, message)
         if ticket.number in self.tickets:
@@ -237,7 +245,7 @@ class InMemoryTickets:
         self.messages[ticket.number] = []
         self._claim(record, message)
         self._add(message, (), own_id=_indexed(record))
-        self.written.append(Written("create", ticket.number, list(events), message))
+        self.written.append(Written("create", ticket.number, list(events), message, facts=facts))
 
     def append_message(
         self,
@@ -248,6 +256,7 @@ class InMemoryTickets:
         events: Sequence[Event],
         record: MailRecord | None,
         index_ids: Sequence[str] = (),
+        facts: Facts | None = None,
     ) -> None:
         self._check_new(record, message)
         self._check_version(ticket.number, expected_version)
@@ -257,15 +266,20 @@ class InMemoryTickets:
         self._claim(record, message)
         self._add(message, index_ids, own_id=_indexed(record))
         self.written.append(
-            Written("append", ticket.number, list(events), message, list(index_ids))
+            Written("append", ticket.number, list(events), message, list(index_ids), facts)
         )
 
     def update_ticket(
-        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event]
+        self,
+        *,
+        ticket: Ticket,
+        expected_version: int,
+        events: Sequence[Event],
+        facts: Facts | None = None,
     ) -> None:
         self._check_version(ticket.number, expected_version)
         self.tickets[ticket.number] = ticket
-        self.written.append(Written("update", ticket.number, list(events)))
+        self.written.append(Written("update", ticket.number, list(events), facts=facts))
 
     def add_to_thread(
         self, *, message: Message, events: Sequence[Event], claim: ActionClaim | None = None
@@ -285,6 +299,7 @@ class InMemoryTickets:
         events: Sequence[Event],
         message: Message | None,
         claim: ActionClaim,
+        facts: Facts | None = None,
     ) -> None:
         self._check_claim(claim)
         self._check_version(ticket.number, expected_version)
@@ -293,12 +308,19 @@ class InMemoryTickets:
             self._add(message, ())
         self._keep_claim(claim)
         kind = "update" if message is None else "append"
-        self.written.append(Written(kind, ticket.number, list(events), message))
+        self.written.append(Written(kind, ticket.number, list(events), message, facts=facts))
 
     def action_claim(self, agent: str, key: str) -> ActionClaim | None:
         return self.action_claims.get((agent, key))
 
-    def record_sent(self, *, record: MailRecord, message: Message, ids: Sequence[str]) -> None:
+    def record_sent(
+        self,
+        *,
+        record: MailRecord,
+        message: Message,
+        ids: Sequence[str],
+        ticket: Ticket | None = None,
+    ) -> None:
         self.records[record.mail_id] = record
         self._add(message, ids)
 
@@ -468,6 +490,70 @@ class RecordingInvoker:
             raise ReplayFailed(f"{function} failed again")
 
 
+class InMemoryBoard:
+    """BoardStore over tickets: the counters their writes' ADDs leave (facts.board_part summed),
+    or `raw` as an older table holds them; `calls` names every read, as DynamoDB bills them."""
+
+    def __init__(
+        self, tickets: Iterable[Ticket] = (), raw: Mapping[str, Mapping[str, int]] | None = None
+    ) -> None:
+        self.tickets = {t.number: t for t in tickets}
+        self.raw = raw
+        self.calls: list[str] = []
+
+    def board_counts(self) -> BoardCounts:
+        self.calls.append("board")
+        found: dict[str, dict[str, int]] = {}
+        for ticket in self.tickets.values():
+            for key, names in board_part(ticket).items():
+                for name, amount in names.items():
+                    found.setdefault(key, {})[name] = found.get(key, {}).get(name, 0) + amount
+        board = self.raw if self.raw is not None else found
+        queues = {k[2:]: dict(v) for k, v in board.items() if k.startswith("Q#")}
+        return BoardCounts(queues, {k[2:]: dict(v) for k, v in board.items() if k[:2] == "A#"})
+
+    def longest_wait(self, queue: str) -> LongestWait | None:
+        self.calls.append(f"wait {queue}")
+        waits = sorted(
+            (t.customer_waiting_since, t.number)
+            for t in self.tickets.values()
+            if t.queue == queue and t.status in WAITING_ON_AGENT and t.customer_waiting_since
+        )
+        return LongestWait(ticket=waits[0][1], since=waits[0][0]) if waits else None
+
+
+class AgentList:
+    """AgentListing: the directory, one read."""
+
+    def __init__(self, *agents: Agent) -> None:
+        self.agents = list(agents)
+        self.calls = 0
+
+    def list_agents(self) -> list[Agent]:
+        self.calls += 1
+        return list(self.agents)
+
+
+class RecordingDayMail:
+    """DayMailStore: answers `rows` of the asked days (filters applied), records each query."""
+
+    def __init__(self, *rows: MailRow, next_cursor: str | None = None) -> None:
+        self.rows = list(rows)
+        self.next_cursor = next_cursor
+        self.queries: list[MailQuery] = []
+
+    def mail_page(self, query: MailQuery) -> tuple[list[MailRow], str | None]:
+        self.queries.append(query)
+        found = [
+            r
+            for r in self.rows
+            if (query.kind is None or r.kind is query.kind)
+            and (query.queue is None or r.queue == query.queue)
+            and (query.agent is None or r.agent == query.agent)
+        ]
+        return found[: query.limit], self.next_cursor
+
+
 def _held_to_their_ports() -> None:
     """Never called: mypy checks here that each fake satisfies the port it stands in for."""
     from chalicelib.services import ports
@@ -483,3 +569,6 @@ def _held_to_their_ports() -> None:
     _feedback: ports.FeedbackStore = InMemoryFeedback(InMemoryTickets())
     _failures: ports.FailureQueue = InMemoryFailureQueue()
     _invoker: ports.Invoker = RecordingInvoker()
+    _board: ports.BoardStore = InMemoryBoard()
+    _agents: ports.AgentListing = AgentList()
+    _day_mail: ports.DayMailStore = RecordingDayMail()

@@ -169,6 +169,40 @@ TICKETS: dict[str, dict[str, Schema]] = {
     "/api/queues": {
         "get": op("Queues with customers waiting and the oldest wait", "queues", (200, "Queues"))
     },
+    "/api/board": {
+        "get": op(
+            "The live board: per queue and per agent what waits now, from counters kept on "
+            "every write (1 + queues + 1 Queries, whatever the backlog)",
+            "queues",
+            (200, "Board"),
+        )
+    },
+    "/api/reports/mail": {
+        "get": op(
+            "A day's mail: every mail in and out on desk-local days, oldest first; one Query a "
+            "page, and a page never spans two days (it may be short, or empty, with `next` set)",
+            "tickets",
+            (200, "DayMail"),
+            params=[
+                {
+                    **query("date", {"type": "string", "format": "date"}, "the first day"),
+                    "required": True,
+                },
+                query("to", {"type": "string", "format": "date"}, "the last day (included)"),
+                query("direction", enum("in", "out", "auto"), "only this direction [filter]"),
+                query("queue", STR, "only mail of this queue's tickets [filter]"),
+                query("agent", STR, "only mail of tickets assigned to this agent [filter]"),
+                query(
+                    "limit",
+                    {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
+                    "rows read per page (filters may return fewer)",
+                ),
+                query("cursor", STR, "the `next` of the previous page (CSV: X-Next-Cursor)"),
+                query("format", enum("json", "csv"), "csv: the same page as text/csv"),
+            ],
+            errors=(400,),
+        )
+    },
     "/api/reports/csat": {
         "get": op(
             "Customer satisfaction: survey answers Yes/No over a period, by queue and agent",

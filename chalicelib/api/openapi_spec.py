@@ -10,6 +10,17 @@ TS = {"type": "string", "format": "date-time", "nullable": True}
 STR = {"type": "string"}
 INT = {"type": "integer"}
 BOOL = {"type": "boolean"}
+_BOARD_LINE: dict[str, Schema] = {
+    "waiting": {"type": "integer", "description": "tickets waiting on an agent (new, open)"},
+    "unassigned": {"type": "integer", "description": "of those, assigned to nobody"},
+    "at_risk": {"type": "integer", "description": "of those, with an SLA deadline at risk"},
+    "breached": {"type": "integer", "description": "of those, with an SLA deadline missed"},
+    "pending": {"type": "integer", "description": "tickets waiting on the customer"},
+    "unsolved": {"type": "integer", "description": "waiting and pending together"},
+    "oldest_waiting_since": TS,
+    "oldest_wait_seconds": {"type": "integer", "nullable": True},
+    "oldest_ticket": {"type": "integer", "nullable": True, "description": "who waits longest"},
+}
 
 
 def ref(name: str) -> Schema:
@@ -29,6 +40,12 @@ def array(items: Schema) -> Schema:
 
 def enum(*values: str) -> Schema:
     return {"type": "string", "enum": list(values)}
+
+
+def _board_line(required: tuple[str, ...] = (), **properties: Schema) -> Schema:
+    schema = obj(required, **properties)
+    schema["properties"] |= _BOARD_LINE
+    return schema
 
 
 SCHEMAS: dict[str, Schema] = {
@@ -126,15 +143,24 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "ReplyResult": obj(("ticket", "message"), ticket=ref("Ticket"), message=ref("Message")),
     "NoteResult": obj(("message",), message=ref("Message")),
-    "Queue": obj(
-        name=STR,
-        address=STR,
-        waiting=INT,
-        unassigned=INT,
-        oldest_waiting_since=TS,
-        oldest_wait_seconds={"type": "integer", "nullable": True},
-    ),
+    "Queue": _board_line(name=STR, address=STR),
     "Queues": obj(("queues",), queues=array(ref("Queue"))),
+    "BoardQueue": _board_line(("queue", "waiting"), queue=STR, address=STR),
+    "BoardAgent": obj(
+        ("agent", "open", "waiting"),
+        agent=STR,
+        name={"type": "string", "description": "from the agent directory; empty if not there"},
+        open={"type": "integer", "description": "unsolved tickets assigned to the agent"},
+        waiting={"type": "integer", "description": "of those, waiting on an agent (new, open)"},
+    ),
+    "Board": obj(
+        ("at", "queues", "agents", "totals", "reads"),
+        at=TS,
+        queues=array(ref("BoardQueue")),
+        agents=array(ref("BoardAgent")),
+        totals=_board_line(),
+        reads=obj(queries={"type": "integer", "description": "DynamoDB Queries this answer took"}),
+    ),
     "Template": obj(
         ("id", "name", "language", "body", "version"),
         id=STR,
@@ -195,6 +221,24 @@ SCHEMAS: dict[str, Schema] = {
         yes=INT,
         no=INT,
         rate={"type": "number", "nullable": True, "description": "yes / answers; null if none"},
+    ),
+    "MailRow": obj(
+        ("at", "direction", "ticket"),
+        at={"type": "string", "format": "date-time", "description": "in the desk's time zone"},
+        direction=enum("in", "out", "auto"),
+        ticket=INT,
+        queue=STR,
+        agent={"type": "string", "nullable": True, "description": "the ticket's assignee then"},
+        subject=STR,
+        to=array(STR),
+        **{"from": STR},
+    ),
+    "DayMail": obj(
+        ("from", "to", "mails", "next"),
+        to={"type": "string", "format": "date"},
+        mails=array(ref("MailRow")),
+        next={"type": "string", "nullable": True},
+        **{"from": {"type": "string", "format": "date"}},
     ),
     "CsatReport": {
         "allOf": [

@@ -10,6 +10,7 @@ from typing import Any, cast
 from chalicelib.domain.desk.canned import CannedTemplate, Feedback
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.mail.delivery import HeldMail
+from chalicelib.domain.reports.facts import promised
 from chalicelib.domain.survey.model import survey_of
 from chalicelib.domain.tickets.changes import is_spam
 from chalicelib.domain.tickets.model import Event, Message, Ticket
@@ -38,6 +39,8 @@ def ticket_json(t: Ticket) -> dict[str, Any]:
         "created_at": _iso(t.created_at),
         "updated_at": _iso(t.updated_at),
         "first_response_due": _iso(t.first_response_due),
+        # what the acknowledgement promised; differs from first_response_due once moved
+        "promised_first_response": _iso(promised(t)),
         "first_responded_at": _iso(t.first_responded_at),
         "next_response_due": _iso(t.next_response_due),
         "response_due": _iso(t.response_due),
@@ -114,6 +117,11 @@ def queue_json(q: QueueSummary) -> dict[str, Any]:
         "unassigned": q.unassigned,
         "oldest_waiting_since": _iso(q.oldest_waiting_since),
         "oldest_wait_seconds": q.oldest_wait_seconds,
+        "oldest_ticket": q.oldest_ticket,
+        "at_risk": q.at_risk,
+        "breached": q.breached,
+        "pending": q.pending,
+        "unsolved": q.unsolved,
     }
 
 

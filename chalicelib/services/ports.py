@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -24,7 +24,7 @@ from chalicelib.domain.reports.facts import Facts
 from chalicelib.domain.reports.history import TicketLog
 from chalicelib.domain.sla.firing import FiringMark
 from chalicelib.domain.survey.csat import CsatRecord
-from chalicelib.domain.tickets.model import Event, Message, Ticket
+from chalicelib.domain.tickets.model import Event, Message, MessageKind, Ticket
 
 CALL_BUDGET = 2  # scheduler calls per write, met for new tickets, customer and agent replies
 
@@ -130,7 +130,12 @@ class VersionedTickets(Protocol):
     def get_ticket(self, number: int) -> Ticket | None: ...
 
     def update_ticket(
-        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event]
+        self,
+        *,
+        ticket: Ticket,
+        expected_version: int,
+        events: Sequence[Event],
+        facts: Facts | None = None,
     ) -> None:
         """One transaction. Raises VersionConflict when the ticket changed."""
         ...
@@ -144,6 +149,7 @@ class VersionedTickets(Protocol):
         events: Sequence[Event],
         record: MailRecord | None,
         index_ids: Sequence[str] = (),
+        facts: Facts | None = None,
     ) -> None:
         """One transaction. Raises AlreadyProcessed, DuplicateMessage or VersionConflict.
 
@@ -180,6 +186,7 @@ class TicketStore(VersionedTickets, Protocol):
         events: Sequence[Event],
         record: MailRecord,
         rate_limit: RateLimit | None,
+        facts: Facts | None = None,
     ) -> None:
         """One transaction. Raises AlreadyProcessed, DuplicateMessage, or AckRefused.
 
@@ -188,8 +195,17 @@ class TicketStore(VersionedTickets, Protocol):
         """
         ...
 
-    def record_sent(self, *, record: MailRecord, message: Message, ids: Sequence[str]) -> None:
-        """After a send: store the sent message, index its ids, update the delivery record."""
+    def record_sent(
+        self,
+        *,
+        record: MailRecord,
+        message: Message,
+        ids: Sequence[str],
+        ticket: Ticket | None = None,
+    ) -> None:
+        """After a send: store the sent message, index its ids, update the delivery record.
+
+        `ticket` (its queue and assignee) puts the message on the day's mail."""
         ...
 
     def save_record(self, record: MailRecord, events: Sequence[Event] = ()) -> None:
@@ -254,13 +270,6 @@ class TicketRecord:
     events: list[Event]
 
 
-@dataclass(frozen=True)
-class WaitingStats:
-    waiting: int
-    unassigned: int
-    oldest_waiting_since: datetime | None
-
-
 class ViewStore(Protocol):
     def query_view(self, query: ViewQuery) -> Page:
         """Raises InvalidInput("cursor") for a cursor that is not one of this query's."""
@@ -268,7 +277,71 @@ class ViewStore(Protocol):
 
     def ticket_record(self, number: int) -> TicketRecord | None: ...
 
-    def waiting_stats(self, queue: str) -> WaitingStats: ...
+
+@dataclass(frozen=True)
+class BoardCounts:
+    """The live board's counters as stored, per queue and per agent: name → value, any of them
+    missing or below zero on a table older than the write path (domain/reports/board.py)."""
+
+    queues: Mapping[str, Mapping[str, int]]
+    agents: Mapping[str, Mapping[str, int]]
+    queries: int = 1  # the Queries it took (one page: the items are a few dozen bytes each)
+
+
+@dataclass(frozen=True)
+class LongestWait:
+    ticket: int
+    since: datetime
+
+
+class BoardStore(Protocol):
+    """The manager's live board: a read costs O(queues), whatever the backlog."""
+
+    def board_counts(self) -> BoardCounts:
+        """Every counter of the board, in one Query of its partition."""
+        ...
+
+    def longest_wait(self, queue: str) -> LongestWait | None:
+        """The queue's ticket whose customer has waited on an agent longest: one Query (Limit 1)
+        of an eventually consistent index, so a ticket answered a moment ago may still show."""
+        ...
+
+
+@dataclass(frozen=True)
+class MailRow:
+    """One mail in or out, as the day's-mail index keeps it (no body: a row, not the message)."""
+
+    at: datetime
+    kind: MessageKind  # inbound, outbound or auto (never a note)
+    ticket: int
+    queue: str
+    agent: str | None  # the ticket's assignee when the mail was written
+    subject: str
+    sender: str
+    sender_name: str
+    to: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MailQuery:
+    """Desk-local days `first` to `last` (included), oldest first, one Query per page."""
+
+    first: date
+    last: date
+    kind: MessageKind | None = None
+    queue: str | None = None
+    agent: str | None = None
+    limit: int = 100
+    cursor: str | None = None
+
+
+class DayMailStore(Protocol):
+    def mail_page(self, query: MailQuery) -> tuple[list[MailRow], str | None]:
+        """One Query of one day's partition. The cursor resumes after it: in the same day, or
+        at the start of the next day of the range once a day is read to its end (so a page may
+        hold fewer rows than asked, even none, with more to come). Raises InvalidInput("cursor")
+        for a cursor that is not of this range."""
+        ...
 
 
 class DeskStore(TicketStore, Protocol):
@@ -287,6 +360,7 @@ class DeskStore(TicketStore, Protocol):
         events: Sequence[Event],
         message: Message | None,
         claim: ActionClaim,
+        facts: Facts | None = None,
     ) -> None:
         """The ticket at its version, its events, maybe a note, and the claim of the key the
         change was asked with: one transaction. Raises VersionConflict, or KeyUsed."""
@@ -360,6 +434,7 @@ class HeldMailStore(Protocol):
         record: MailRecord,
         by: str,
         at: datetime,
+        facts: Facts | None = None,
     ) -> None:
         """One transaction: the ticket, its first message, the delivery record and the entry.
 
@@ -379,6 +454,7 @@ class HeldMailStore(Protocol):
         record: MailRecord,
         by: str,
         at: datetime,
+        facts: Facts | None = None,
     ) -> None:
         """One transaction: the held mail joins an existing ticket as the customer's reply.
 
@@ -407,13 +483,19 @@ class SurveyStore(Protocol):
         message: Message,
         events: Sequence[Event],
         customer: str,
+        facts: Facts | None = None,
     ) -> None:
         """One transaction: the ticket (survey sent), the mail on its thread, its events, and
         a check that `customer` has not opted out. Raises OptedOut or VersionConflict."""
         ...
 
     def update_ticket(
-        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event]
+        self,
+        *,
+        ticket: Ticket,
+        expected_version: int,
+        events: Sequence[Event],
+        facts: Facts | None = None,
     ) -> None:
         """One transaction. Raises VersionConflict."""
         ...
@@ -426,6 +508,7 @@ class SurveyStore(Protocol):
         record: CsatRecord,
         message: Message | None,
         events: Sequence[Event],
+        facts: Facts | None = None,
     ) -> None:
         """One transaction: the ticket, its answer record, the comment. Raises VersionConflict."""
         ...
@@ -445,12 +528,24 @@ class FiringStore(Protocol):
         ...
 
     def record_firing(
-        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event], mark: FiringMark
+        self,
+        *,
+        ticket: Ticket,
+        expected_version: int,
+        events: Sequence[Event],
+        mark: FiringMark,
+        facts: Facts | None = None,
     ) -> None:
         """One transaction. Raises AlreadyFired or VersionConflict."""
         ...
 
     def save_mark(self, mark: FiringMark) -> None: ...
+
+
+class AgentListing(Protocol):
+    """The agent directory as a list (one Query): names for reports and the board."""
+
+    def list_agents(self) -> list[Agent]: ...
 
 
 class AgentStore(Protocol):

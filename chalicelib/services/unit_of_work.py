@@ -23,8 +23,10 @@ from typing import Protocol
 
 from chalicelib.domain.errors import NotFound, StorageError, VersionConflict
 from chalicelib.domain.mail.delivery import MailRecord
+from chalicelib.domain.reports.facts import Facts
 from chalicelib.domain.tickets.model import Event, Message, Ticket
 from chalicelib.services.ports import CALL_BUDGET, Clock, SlaPlanner, VersionedTickets
+from chalicelib.services.recording import FactRecorder, facts_of
 
 log = logging.getLogger("helpdesk.unit_of_work")
 
@@ -40,9 +42,10 @@ class Change:
     message: Message | None = None
     index_ids: Sequence[str] = ()  # more Message-IDs that thread to the ticket (a sent SES id)
     record: MailRecord | None = None  # the SES delivery this change comes from, written with it
-    # A write of its own (after, expected_version, events) when the change moves more than the
-    # ticket in the same transaction, such as a quarantine entry; raises VersionConflict.
-    write: Callable[[Ticket, int, list[Event]], None] | None = None
+    # A write of its own (after, expected_version, events, report facts) when the change moves
+    # more than the ticket in the same transaction, such as a quarantine entry; raises
+    # VersionConflict. It must write the facts in that transaction too.
+    write: Callable[[Ticket, int, list[Event], Facts | None], None] | None = None
 
 
 class Sync(Enum):
@@ -59,11 +62,13 @@ class TicketUnit:
         sla: SlaPlanner,
         clock: Clock,
         sync: Sync = Sync.QUIET,
+        recorder: FactRecorder | None = None,
     ) -> None:
         self._store = store
         self._sla = sla
         self._clock = clock
         self._sync = sync
+        self._recorder = recorder
 
     def get(self, number: int) -> Ticket:
         ticket = self._store.get_ticket(number)
@@ -94,20 +99,30 @@ class TicketUnit:
                 return decided
             after, sla_events = self._sla.plan(current, decided.after, now)
             events = [*decided.events, *sla_events]
+            found = facts_of(self._recorder, current, after, events, decided.message, now)
             try:
-                self._write(current, after, events, decided)
+                self._write(current, after, events, decided, found)
             except VersionConflict:
                 continue
             self._after_commit(current, after, budget)
             return after
         raise VersionConflict(f"ticket {current.number} kept changing")
 
-    def _write(self, before: Ticket, after: Ticket, events: list[Event], change: Change) -> None:
+    def _write(
+        self,
+        before: Ticket,
+        after: Ticket,
+        events: list[Event],
+        change: Change,
+        found: Facts | None,
+    ) -> None:
         if change.write is not None:
-            change.write(after, before.version, events)
+            change.write(after, before.version, events, found)
             return
         if change.message is None:
-            self._store.update_ticket(ticket=after, expected_version=before.version, events=events)
+            self._store.update_ticket(
+                ticket=after, expected_version=before.version, events=events, facts=found
+            )
             return
         self._store.append_message(
             ticket=after,
@@ -116,6 +131,7 @@ class TicketUnit:
             events=events,
             record=change.record,
             index_ids=change.index_ids,
+            facts=found,
         )
 
     def _after_commit(self, before: Ticket, after: Ticket, budget: int) -> None:

@@ -106,6 +106,8 @@ function heading(ticket, ctx) {
     ["Priority", ticket.priority], ["Queue", ticket.queue],
     ["Assignee", agentName(ctx, ticket.assignee)], ["Due", dueEl(ticket)],
   ];
+  const promise = promiseEl(ticket);
+  if (promise) facts.push(["Promised", promise]);
   return el("header", { class: "ticket-head" },
     el("p", { class: "crumbs" }, el("a", { href: ctx.lastList(), text: "← Back to the list" })),
     el("h1", { tabindex: "-1" }, el("span", { class: "number", text: `#${ticket.number} ` }),
@@ -113,6 +115,24 @@ function heading(ticket, ctx) {
     el("dl", { class: "facts" },
       facts.map(([name, value]) => el("div", {}, el("dt", { text: name }), el("dd", {}, value)))),
     takeButton(ticket, ctx));
+}
+
+// The first reply the acknowledgement promised; when a priority change moved the deadline since,
+// both show: the promise is what the customer was told, and what the report counts against.
+function promiseEl(ticket) {
+  const promised = ticket.promised_first_response;
+  if (!promised) return null;
+  const node = el("span", { class: "promise" }, timeEl(promised));
+  const due = ticket.first_response_due;
+  if (due && Date.parse(due) !== Date.parse(promised)) {
+    node.append(" ", el("span", { class: "muted promise-moved" }, "(deadline moved to ", timeEl(due), ")"));
+  }
+  if (ticket.first_responded_at) {
+    const kept = Date.parse(ticket.first_responded_at) <= Date.parse(promised);
+    node.append(" ", el("span", { class: kept ? "promise-kept" : "promise-broken",
+      text: kept ? "kept" : "broken" }));
+  }
+  return node;
 }
 
 function thread(messages) {

@@ -6,6 +6,9 @@ AGG#<yyyy-mm> / <dd>#H#<metric>#<queue>#…      a duration histogram of that da
                                                n, cs/bs (sums, s), c<k>/b<k> (bucket counts,
                                                calendar and business time)
 BOARD / Q#<queue>, BOARD / A#<agent>           the live board's counters now
+AGGSUM#<yyyy> / D#<mm-dd>, M#<mm>              a finished day's or month's cells in one item
+                                               (built by the reports' reader; a write that
+                                               corrects a past day deletes them)
 
 A month's cells are one partition: a report over a year is about twelve Queries (or fewer with
 the summaries of adapters/dynamo/reports.py). Each item stays well under 1 KB, so one fact
@@ -23,6 +26,12 @@ from chalicelib.domain.reports.facts import Cell, Facts
 BOARD = "BOARD"
 
 
+def summary_keys(day: date) -> list[dict[str, str]]:
+    """The summaries that hold `day`: its own and its month's."""
+    pk = f"AGGSUM#{day:%Y}"
+    return [{"PK": pk, "SK": f"D#{day:%m-%d}"}, {"PK": pk, "SK": f"M#{day:%m}"}]
+
+
 def month_pk(day: date) -> str:
     return f"AGG#{day:%Y-%m}"
 
@@ -35,9 +44,12 @@ def histogram_sk(day: date, cell: Cell, metric: str) -> str:
     return f"{day:%d}#H#{metric}#{cell.queue}#{cell.priority}#{cell.agent}"
 
 
-def tally_ops(table: str, found: Facts) -> list[dict[str, Any]]:
-    """The Update operations that add `found` (none when there is nothing to add)."""
+def tally_ops(table: str, found: Facts | None) -> list[dict[str, Any]]:
+    """The Update operations that add `found` to a ticket write's transaction (none when there
+    is nothing to add). They have no condition: they fail only with the transaction."""
     ops: list[dict[str, Any]] = []
+    if not found:
+        return ops
     for (day, cell), names in sorted(found.counts.items()):
         key = {"PK": month_pk(day), "SK": cell_sk(day, cell)}
         ops.append(_update(table, key, names, _dimensions(day, cell, "counts")))
@@ -57,6 +69,8 @@ def tally_ops(table: str, found: Facts) -> list[dict[str, Any]]:
         key = {"PK": month_pk(day), "SK": histogram_sk(day, cell, metric)}
         dims = _dimensions(day, cell, "histogram") | {"metric": metric}
         ops.append(_update(table, key, adds, dims))
+    for day in sorted(found.past_days):
+        ops += [{"Delete": {"TableName": table, "Key": to_attr(k)}} for k in summary_keys(day)]
     for board_key, names in sorted(found.board.items()):
         kind, _, value = board_key.partition("#")
         dims = {"type": "board", "kind": "queue" if kind == "Q" else "agent", "name": value}

@@ -8,10 +8,12 @@ from typing import Any
 
 from chalicelib.adapters.dynamo import items
 from chalicelib.adapters.dynamo.action_keys import action_from_item, action_key, action_to_item
+from chalicelib.adapters.dynamo.aggregates import tally_ops
 from chalicelib.adapters.dynamo.table import Cancelled, to_attr
 from chalicelib.adapters.dynamo.tickets import DynamoTicketStore
 from chalicelib.domain.desk.action_keys import ActionClaim
 from chalicelib.domain.errors import KeyUsed, NotFound, StorageError, VersionConflict
+from chalicelib.domain.reports.facts import Facts
 from chalicelib.domain.tickets.model import Event, Message, Ticket
 
 
@@ -44,11 +46,13 @@ class DynamoDesk(DynamoTicketStore):
         events: Sequence[Event],
         message: Message | None,
         claim: ActionClaim,
+        facts: Facts | None = None,
     ) -> None:
         ops = [self.put_versioned(items.ticket_to_item(ticket), expected_version)]
         if message is not None:
-            ops.append(self.put(items.message_to_item(message)))
+            ops.append(self.put(items.message_to_item(message, ticket, self._zone)))
         ops += [self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)]
+        ops += tally_ops(self._table, facts)
         cancelled = self.transact(self._with_claim(ops, claim))
         if cancelled is None:
             return

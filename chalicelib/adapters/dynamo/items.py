@@ -33,7 +33,7 @@ AGG#… and BOARD     report aggregates and live-board counters: adapters/dynamo
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from chalicelib.domain.mail.delivery import AckState, MailRecord, Outcome, QuarantineEntry
@@ -207,9 +207,37 @@ def message_key(number: int, message_id: str) -> Item:
     return {"PK": ticket_pk(number), "SK": f"MSG#{message_id}"}
 
 
-def message_to_item(message: Message) -> Item:
+MAIL_KINDS = frozenset({MessageKind.INBOUND, MessageKind.OUTBOUND, MessageKind.AUTO})
+
+
+def mail_day(day: date) -> str:
+    return f"MAIL#{day.isoformat()}"
+
+
+def mail_attributes(message: Message, ticket: Ticket | None, zone: tzinfo | None) -> Item:
+    """GSI8, sparse: mail in and out (not notes) under its desk-local day, oldest first, with
+    what a row of the day's mail shows: the ticket's number, and its queue and assignee as they
+    were when the message was written. Without the ticket (or the zone) the row is left off:
+    so is a survey comment (typed on the survey page, not mailed; survey.record_answer)."""
+    if ticket is None or zone is None or message.kind not in MAIL_KINDS:
+        return {}
+    at = message.created_at
+    return {
+        "GSI8PK": mail_day(at.astimezone(zone).date()),
+        "GSI8SK": f"{ts(at)}#{message.ticket_number:09d}#{message.id}",
+        "number": message.ticket_number,
+        "queue": ticket.queue,
+        "agent": ticket.assignee,
+    }
+
+
+def message_to_item(
+    message: Message, ticket: Ticket | None = None, zone: tzinfo | None = None
+) -> Item:
+    """`ticket` and `zone` (the desk's) put mail on the day's-mail index (mail_attributes)."""
     return _compact(
         {
+            **mail_attributes(message, ticket, zone),
             **message_key(message.ticket_number, message.id),
             "type": "message",
             "id": message.id,

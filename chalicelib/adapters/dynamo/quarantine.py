@@ -12,11 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.adapters.dynamo import items
+from chalicelib.adapters.dynamo.aggregates import tally_ops
 from chalicelib.adapters.dynamo.table import Item, to_attr
 from chalicelib.adapters.dynamo.tickets import DynamoTicketStore
 from chalicelib.adapters.dynamo.views import decode_cursor, encode_cursor
 from chalicelib.domain.errors import Conflict, DuplicateMessage, StorageError, VersionConflict
 from chalicelib.domain.mail.delivery import HeldMail, HeldStatus, MailRecord, Outcome
+from chalicelib.domain.reports.facts import Facts
 from chalicelib.domain.tickets.model import Event, Message, Ticket
 
 QUARANTINE = "QUARANTINE"
@@ -62,9 +64,10 @@ class DynamoHeldMail(DynamoTicketStore):
         record: MailRecord,
         by: str,
         at: datetime,
+        facts: Facts | None = None,
     ) -> None:
         put = self.put_new(items.ticket_to_item(ticket))
-        if self._move(held, record, ticket, put, message, events, by, at):
+        if self._move(held, record, ticket, put, message, events, by, at, facts):
             raise StorageError(f"ticket {ticket.number} exists already: mail {held.entry.mail_id}")
 
     def append(
@@ -78,9 +81,10 @@ class DynamoHeldMail(DynamoTicketStore):
         record: MailRecord,
         by: str,
         at: datetime,
+        facts: Facts | None = None,
     ) -> None:
         put = self.put_versioned(items.ticket_to_item(ticket), expected_version)
-        if self._move(held, record, ticket, put, message, events, by, at):
+        if self._move(held, record, ticket, put, message, events, by, at, facts):
             raise VersionConflict(f"ticket {ticket.number} is no longer version {expected_version}")
 
     def _move(
@@ -93,6 +97,7 @@ class DynamoHeldMail(DynamoTicketStore):
         events: Sequence[Event],
         by: str,
         at: datetime,
+        facts: Facts | None = None,
     ) -> bool:
         """Held mail onto a ticket in one transaction: the entry decided, its record moved, the
         ticket written by `ticket_put`, the message, its events and its Message-ID. True when
@@ -101,8 +106,9 @@ class DynamoHeldMail(DynamoTicketStore):
             self._decide(held, HeldStatus.RELEASED, by, at, ticket.number),
             self._record_put(record),
             ticket_put,
-            self.put(items.message_to_item(message)),
+            self.put(items.message_to_item(message, ticket, self._zone)),
             *(self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
+            *tally_ops(self._table, facts),
         ]
         msgid_at = None
         if message.message_id:

@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from chalicelib.adapters.dynamo import items
+from chalicelib.adapters.dynamo.aggregates import tally_ops
 from chalicelib.adapters.dynamo.table import DynamoTable
 from chalicelib.domain.errors import AlreadyFired, StorageError, VersionConflict
+from chalicelib.domain.reports.facts import Facts
 from chalicelib.domain.sla.firing import FiringMark, MarkState
 from chalicelib.domain.sla.policy import Deadline, Point, PointKind, SlaRecord
 from chalicelib.domain.tickets.model import Event, Ticket
@@ -63,11 +65,18 @@ class DynamoSlaStore(DynamoTable):
         return ticket, mark
 
     def record_firing(
-        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event], mark: FiringMark
+        self,
+        *,
+        ticket: Ticket,
+        expected_version: int,
+        events: Sequence[Event],
+        mark: FiringMark,
+        facts: Facts | None = None,
     ) -> None:
         ops = [
             self.put_versioned(items.ticket_to_item(ticket), expected_version),
             *(self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
+            *tally_ops(self._table, facts),
             self.put_new(mark_to_item(mark), return_old=True),
         ]
         cancelled = self.transact(ops)

@@ -12,9 +12,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.adapters.dynamo import items
+from chalicelib.adapters.dynamo.aggregates import tally_ops
 from chalicelib.adapters.dynamo.desk import DynamoDesk
 from chalicelib.adapters.dynamo.table import to_attr
 from chalicelib.domain.errors import OptedOut, StorageError, VersionConflict
+from chalicelib.domain.reports.facts import Facts
 from chalicelib.domain.survey.csat import CsatRecord
 from chalicelib.domain.survey.tokens import Answer
 from chalicelib.domain.tickets.model import Event, Message, Ticket
@@ -80,11 +82,13 @@ class DynamoSurveyStore(DynamoDesk):
         message: Message,
         events: Sequence[Event],
         customer: str,
+        facts: Facts | None = None,
     ) -> None:
         ops: list[dict[str, Any]] = [
             self.put_versioned(items.ticket_to_item(ticket), expected_version),
-            self.put(items.message_to_item(message)),
+            self.put(items.message_to_item(message, ticket, self._zone)),
             *(self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
+            *tally_ops(self._table, facts),
             {
                 "ConditionCheck": {
                     "TableName": self._table,
@@ -110,12 +114,14 @@ class DynamoSurveyStore(DynamoDesk):
         record: CsatRecord,
         message: Message | None,
         events: Sequence[Event],
+        facts: Facts | None = None,
     ) -> None:
         ops = [
             self.put_versioned(items.ticket_to_item(ticket), expected_version),
             self.put(record_to_item(record)),
             *([self.put(items.message_to_item(message))] if message is not None else []),
             *(self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
+            *tally_ops(self._table, facts),
         ]
         cancelled = self.transact(ops)
         if cancelled is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
@@ -61,9 +62,11 @@ class Cancelled:
 
 
 class DynamoTable:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: Any, table: str, zone: str = "UTC") -> None:
+        """`zone`: the desk's time zone ([calendar] timezone), for keys by desk-local day."""
         self._db = client
         self._table = table
+        self._zone = ZoneInfo(zone)
 
     def put(self, item: Item) -> dict[str, Any]:
         """A Put for a transaction."""

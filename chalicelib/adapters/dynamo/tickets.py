@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib.adapters.dynamo import items
+from chalicelib.adapters.dynamo.aggregates import tally_ops
 from chalicelib.adapters.dynamo.sizes import ITEM_BUDGET, item_size
 from chalicelib.adapters.dynamo.table import Cancelled, DynamoTable, from_attr, to_attr
 from chalicelib.domain.errors import (
@@ -19,6 +20,7 @@ from chalicelib.domain.errors import (
     VersionConflict,
 )
 from chalicelib.domain.mail.delivery import AckState, MailRecord, QuarantineEntry, Quota, RateLimit
+from chalicelib.domain.reports.facts import Facts
 from chalicelib.domain.tickets.model import Event, Message, MessageKind, Ticket
 from chalicelib.services.ports import ThreadLookup
 
@@ -92,12 +94,14 @@ class DynamoTicketStore(DynamoTable):
         events: Sequence[Event],
         record: MailRecord,
         rate_limit: RateLimit | None,
+        facts: Facts | None = None,
     ) -> None:
         ops = [
             self.put_new(items.record_to_item(record), return_old=True),
             self.put_new(items.ticket_to_item(ticket)),
-            self.put(items.message_to_item(message)),
+            self.put(items.message_to_item(message, ticket, self._zone)),
             *(self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
+            *tally_ops(self._table, facts),
         ]
         claim_at = None
         claim = self._claim(message, record)
@@ -132,14 +136,16 @@ class DynamoTicketStore(DynamoTable):
         events: Sequence[Event],
         record: MailRecord | None,
         index_ids: Sequence[str] = (),
+        facts: Facts | None = None,
     ) -> None:
         ops: list[dict[str, Any]] = []
         if record is not None:
             ops.append(self.put_new(items.record_to_item(record), return_old=True))
         ticket_at = len(ops)
         ops.append(self.put_versioned(items.ticket_to_item(ticket), expected_version))
-        ops.append(self.put(items.message_to_item(message)))
+        ops.append(self.put(items.message_to_item(message, ticket, self._zone)))
         ops += [self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)]
+        ops += tally_ops(self._table, facts)
         claim_at = None
         claim = self._claim(message, record)
         if claim is not None:
@@ -157,11 +163,17 @@ class DynamoTicketStore(DynamoTable):
         raise StorageError(f"message not added to {ticket.number}: {cancelled.failed}")
 
     def update_ticket(
-        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event]
+        self,
+        *,
+        ticket: Ticket,
+        expected_version: int,
+        events: Sequence[Event],
+        facts: Facts | None = None,
     ) -> None:
         ops: list[dict[str, Any]] = [
             self.put_versioned(items.ticket_to_item(ticket), expected_version),
             *(self.put(items.event_to_item(ticket.number, e, i)) for i, e in enumerate(events)),
+            *tally_ops(self._table, facts),
         ]
         cancelled = self.transact(ops)
         if cancelled is None:
@@ -170,8 +182,15 @@ class DynamoTicketStore(DynamoTable):
             raise VersionConflict(f"ticket {ticket.number} is no longer version {expected_version}")
         raise StorageError(f"ticket {ticket.number} not updated: {cancelled.failed}")
 
-    def record_sent(self, *, record: MailRecord, message: Message, ids: Sequence[str]) -> None:
-        puts = [items.record_to_item(record), items.message_to_item(message)]
+    def record_sent(
+        self,
+        *,
+        record: MailRecord,
+        message: Message,
+        ids: Sequence[str],
+        ticket: Ticket | None = None,
+    ) -> None:
+        puts = [items.record_to_item(record), items.message_to_item(message, ticket, self._zone)]
         puts += [self._msgid_item(i, message) for i in dict.fromkeys(ids)]
         self.batch_put(puts)
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import datetime
 from typing import Any
 
 from chalicelib.adapters.dynamo import items
 from chalicelib.adapters.dynamo.table import DynamoTable, Item
 from chalicelib.domain.errors import InvalidInput
-from chalicelib.services.ports import Page, PartitionKind, TicketRecord, ViewQuery, WaitingStats
+from chalicelib.services.ports import Page, PartitionKind, TicketRecord, ViewQuery
 
 _INDEX = {
     PartitionKind.QUEUE: "GSI1",
@@ -92,29 +91,6 @@ class DynamoTicketViews(DynamoTable):
             messages=[items.message_from_item(i) for i in found if i["SK"].startswith("MSG#")],
             events=[items.event_from_item(i) for i in found if i["SK"].startswith("EVT#")],
         )
-
-    def waiting_stats(self, queue: str) -> WaitingStats:
-        """Every ticket of the queue waiting on an agent; only two small attributes are returned."""
-        waiting = unassigned = 0
-        oldest: datetime | None = None
-        start: dict[str, Any] | None = None
-        while True:
-            extra = {"ExclusiveStartKey": start} if start else {}
-            found, start = self.query(
-                IndexName="GSI1",
-                KeyConditionExpression="GSI1PK = :pk",
-                ProjectionExpression="#w, #a",
-                ExpressionAttributeNames={"#w": "customer_waiting_since", "#a": "assignee"},
-                values={":pk": f"Q#{queue}#todo"},
-                **extra,
-            )
-            for item in found:
-                waiting += 1
-                unassigned += "assignee" not in item
-                since = items.parse_ts(item.get("customer_waiting_since"))
-                oldest = since if since and (oldest is None or since < oldest) else oldest
-            if not start:
-                return WaitingStats(waiting, unassigned, oldest)
 
     def _whole_partition(self, pk: str) -> list[Item]:
         found: list[Item] = []

@@ -21,7 +21,7 @@ time the ticket is solved (or closed unsolved), again after each reopening.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -41,7 +41,8 @@ UNSOLVED = frozenset({*WAITING_ON_AGENT, Status.PENDING})
 DONE = frozenset({Status.SOLVED, Status.CLOSED})
 METRICS = ("frt", "nrt", "wait", "res")  # first response, next response, reply wait, resolution
 SLA_KINDS = frozenset({"sla_met", "sla_breached"})
-PROMISE = "promised_first_response"  # Ticket.extra: the first response the acknowledgement promised
+# Ticket.extra: the first response the acknowledgement promised (a short name: six indexes copy it)
+PROMISE = "promise"
 
 
 @dataclass(frozen=True, order=True)
@@ -73,6 +74,13 @@ class Facts:
     counts: dict[tuple[date, Cell], dict[str, int]] = field(default_factory=dict)
     durations: list[Duration] = field(default_factory=list)
     board: dict[str, dict[str, int]] = field(default_factory=dict)
+    day: date | None = None  # the write's own day; others are corrections of days gone by
+
+    @property
+    def past_days(self) -> set[date]:
+        """Days before the write's own that it corrects (a changed CSAT answer): their
+        summaries, built once a day is over, no longer hold and are dropped with the write."""
+        return {d for d, _ in self.counts if self.day is not None and d < self.day}
 
     def add(self, day: date, cell: Cell, name: str, amount: int = 1) -> None:
         bucket = self.counts.setdefault((day, cell), {})
@@ -111,7 +119,7 @@ def facts(
     at = at or after.updated_at
     day = local_day(at, zone)
     cell = Cell(after.queue, after.priority.value, after.assignee or NOBODY)
-    found = Facts()
+    found = Facts(day=day)
     if before is None:
         _created(found, after, day, cell)
     _message(found, before, after, message, at, day, cell, zone, calendar_of)
@@ -148,12 +156,10 @@ def _message(
         found.add(day, cell, "in")
         found.add(day, cell, hour_name("in", message.created_at, zone))
         return
-    if message.kind is MessageKind.AUTO:
-        found.add(day, cell, "auto")
-        return
     if message.kind is not MessageKind.OUTBOUND or before is None:
         return
     replier = Cell(cell.queue, cell.priority, _agent_of(message) or cell.agent)
+    sent = message.created_at
     found.add(day, replier, "out")
     found.add(day, replier, hour_name("out", message.created_at, zone))
     calendar = calendar_of(after.queue)
@@ -164,9 +170,9 @@ def _message(
             kept = after.first_responded_at <= promised
             found.add(day, replier, "promise_kept" if kept else "promise_broken")
     elif before.customer_waiting_since is not None:
-        _duration(found, day, replier, "nrt", before.customer_waiting_since, at, calendar)
+        _duration(found, day, replier, "nrt", before.customer_waiting_since, sent, calendar)
     if before.customer_waiting_since is not None:
-        _duration(found, day, replier, "wait", before.customer_waiting_since, at, calendar)
+        _duration(found, day, replier, "wait", before.customer_waiting_since, sent, calendar)
 
 
 def _statuses(
@@ -284,6 +290,19 @@ def _duration(
 def _agent_of(message: Message) -> str | None:
     """An agent's reply is authored by their address, which is their id (lower-case)."""
     return message.author.email.strip().lower() or None
+
+
+def with_promise(ticket: Ticket) -> Ticket:
+    """A new ticket keeps the first response its acknowledgement promises: a later priority
+    change may move the deadline, but reports count the first reply against this promise."""
+    due = ticket.first_response_due
+    if due is None or PROMISE in ticket.extra:
+        return ticket
+    return replace(ticket, extra={**ticket.extra, PROMISE: due.isoformat()})
+
+
+def promised(ticket: Ticket) -> datetime | None:
+    return _promised(ticket)
 
 
 def _promised(ticket: Ticket) -> datetime | None:

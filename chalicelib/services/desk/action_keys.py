@@ -10,6 +10,7 @@ from chalicelib.domain.desk.action_keys import ActionClaim, action_fingerprint, 
 from chalicelib.domain.desk.agents import Agent
 from chalicelib.domain.desk.reply_keys import HEADER, key_digest
 from chalicelib.domain.errors import NotFound
+from chalicelib.domain.reports.facts import Facts
 from chalicelib.domain.tickets.model import Event, Message, Ticket
 from chalicelib.services.ports import DeskStore
 from chalicelib.services.unit_of_work import Change, TicketUnit
@@ -60,9 +61,14 @@ class ActionKeys:
         note = change.message
         claim = replace(asked, at=at, note_id=note.id if note else None)
 
-        def write(after: Ticket, version: int, events: list[Event]) -> None:
+        def write(after: Ticket, version: int, events: list[Event], found: Facts | None) -> None:
             self._store.write_claimed(
-                ticket=after, expected_version=version, events=events, message=note, claim=claim
+                ticket=after,
+                expected_version=version,
+                events=events,
+                message=note,
+                claim=claim,
+                facts=found,
             )
 
         return replace(change, write=write)

@@ -38,6 +38,7 @@ from chalicelib.domain.tickets.model import Event, Message, MessageKind, Party, 
 from chalicelib.services.desk.action_keys import Acted, ActionKeys, asked, unique
 from chalicelib.services.inbound.messages import new_message_id
 from chalicelib.services.ports import AgentDirectory, Clock, DeskStore, SlaPlanner
+from chalicelib.services.recording import FactRecorder
 from chalicelib.services.unit_of_work import Change, TicketUnit
 
 MAX_NOTE_BYTES = 64 * 1024
@@ -62,10 +63,12 @@ class TicketActions:
         sla: SlaPlanner,
         clock: Clock,
         queues: tuple[str, ...],
+        recorder: FactRecorder | None = None,
     ) -> None:
+        self._recorder = recorder
         self._store = store
         self._agents = agents
-        self._unit = TicketUnit(store=store, sla=sla, clock=clock)
+        self._unit = TicketUnit(store=store, sla=sla, clock=clock, recorder=recorder)
         self._keys = ActionKeys(store, self._unit)
         self._clock = clock
         self._queues = queues

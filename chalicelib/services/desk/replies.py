@@ -53,6 +53,7 @@ from chalicelib.services.ports import (
     ReplyClaims,
     SlaPlanner,
 )
+from chalicelib.services.recording import FactRecorder
 from chalicelib.services.unit_of_work import Change, TicketUnit
 
 __all__ = ["Reply", "ReplyRequest", "ReplyService"]
@@ -83,7 +84,9 @@ class ReplyService:
         helpdesk_name: str,
         region: str,
         claims: ReplyClaims | None = None,
+        recorder: FactRecorder | None = None,
     ) -> None:
+        self._recorder = recorder
         self._store = store
         self._mailer = mailer
         self._canned = canned
@@ -94,7 +97,7 @@ class ReplyService:
         self._region = region
         self._claims = claims
         self._mail = MailComposer(renderer, helpdesk_name, routing)
-        self._unit = TicketUnit(store=store, sla=sla, clock=clock)
+        self._unit = TicketUnit(store=store, sla=sla, clock=clock, recorder=recorder)
 
     def reply(
         self, number: int, agent: Agent, request: ReplyRequest, key: str | None = None

@@ -65,7 +65,7 @@ class AckDelivery:
             raise
         sent = replace(record, ack=AckState.SENT, ack_provider_id=provider_id)
         try:
-            self._record(sent, ack)
+            self._record(sent, ack, ticket)
         except StorageError:
             # Remember at least that it went out, so the retry completes instead of resending.
             self._store.save_record(sent)
@@ -80,7 +80,7 @@ class AckDelivery:
         """On a repeated delivery: send what the first one did not, or finish recording it."""
         if record.ack == AckState.SENT:
             ack = self._ack.compose(ticket=ticket, inbound=inbound, from_address=address, now=now)
-            self._record(record, ack)
+            self._record(record, ack, ticket)
             return False
         if record.ack == AckState.FAILED:
             claimed = replace(record, ack=AckState.CLAIMED, ack_claimed_at=now)
@@ -112,12 +112,12 @@ class AckDelivery:
         self._metrics.count("AcknowledgementsUndelivered", reason=state.value)
         log.warning("acknowledgement %s", state.value, extra={"mail": record.mail_id, "why": why})
 
-    def _record(self, sent: MailRecord, ack: Acknowledgement) -> None:
+    def _record(self, sent: MailRecord, ack: Acknowledgement, ticket: Ticket) -> None:
         provider_id = sent.ack_provider_id or ""
         ses_id = threads.ses_message_id(provider_id, self._region)
         message = replace(ack.message, provider_id=provider_id)
         ids = [i for i in (ack.mail.message_id, ses_id) if i]
-        self._store.record_sent(record=sent, message=message, ids=ids)
+        self._store.record_sent(record=sent, message=message, ids=ids, ticket=ticket)
 
 
 def stale_claim(record: MailRecord, now: datetime) -> bool:

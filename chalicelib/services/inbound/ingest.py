@@ -57,6 +57,7 @@ from chalicelib.services.inbound.messages import (
 )
 from chalicelib.services.inbound.opening import TicketOpener, admit, creation_events, sender_of
 from chalicelib.services.ports import Clock, Metrics, RawMailStore, SlaPlanner, TicketStore
+from chalicelib.services.recording import FactRecorder, facts_of
 from chalicelib.services.unit_of_work import Change, Sync, TicketUnit
 
 log = logging.getLogger("helpdesk.ingest")
@@ -93,14 +94,18 @@ class IngestEmail:
         ack_limits: AckSettings,
         limits: Limits,
         inbound_prefix: str,
+        recorder: FactRecorder | None = None,
     ) -> None:
+        self._recorder = recorder
         self._store = store
         self._raw = raw
         self._parse = parse
         self._opener = opener
         self._acks = acks
         self._sla = sla
-        self._unit = TicketUnit(store=store, sla=sla, clock=clock, sync=Sync.STRICT)
+        self._unit = TicketUnit(
+            store=store, sla=sla, clock=clock, sync=Sync.STRICT, recorder=recorder
+        )
         self._clock = clock
         self._metrics = metrics
         self._own = own_addresses
@@ -274,9 +279,15 @@ class IngestEmail:
     ) -> None:
         """Raises DuplicateMessage only for the same mail: a different one that reuses an
         earlier Message-ID is stored, flagged, and claimed by its sender and content instead."""
+        found = facts_of(self._recorder, None, ticket, events, message, ticket.created_at)
         try:
             self._store.create_ticket(
-                ticket=ticket, message=message, events=events, record=record, rate_limit=limit
+                ticket=ticket,
+                message=message,
+                events=events,
+                record=record,
+                rate_limit=limit,
+                facts=found,
             )
         except DuplicateMessage as dup:
             reused = _reused_id(record, dup)
@@ -289,6 +300,7 @@ class IngestEmail:
                 events=[*events, note],
                 record=reused,
                 rate_limit=limit,
+                facts=found,
             )
 
     # -- reply on a ticket ------------------------------------------------------------------

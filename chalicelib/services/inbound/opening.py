@@ -13,6 +13,7 @@ from chalicelib.domain.mail.language import detect_language
 from chalicelib.domain.mail.loops import AutoMail
 from chalicelib.domain.mail.parsed import Address, ParsedEmail, Receipt
 from chalicelib.domain.mail.quotes import split_reply
+from chalicelib.domain.reports.facts import with_promise
 from chalicelib.domain.tickets.model import Event, Message, Party, Priority, Status, Ticket
 from chalicelib.domain.tickets.routing import Route, Routing
 from chalicelib.services.inbound.messages import readable_text
@@ -109,7 +110,7 @@ class TicketOpener:
             extra={"received_at_address": route.address},
         )
         planned, _ = self._sla.plan(None, opened, now)
-        return planned
+        return with_promise(planned)
 
     def admit(
         self, mail: ParsedEmail, sender: Address, proof: Authentication, max_cc: int, now: datetime

@@ -13,6 +13,7 @@ from chalicelib.domain.mail import threads
 from chalicelib.domain.mail.authentication import authenticate
 from chalicelib.domain.mail.delivery import HeldMail, HeldStatus, MailRecord, Outcome
 from chalicelib.domain.mail.parsed import Address, ParsedEmail, Receipt
+from chalicelib.domain.reports.facts import Facts
 from chalicelib.domain.tickets.fitting import fit, left_in_raw_mail
 from chalicelib.domain.tickets.model import Event, Party, Ticket, on_customer_reply
 from chalicelib.services.inbound.ingest import IngestResult
@@ -26,6 +27,7 @@ from chalicelib.services.ports import (
     SlaPlanner,
     TicketStore,
 )
+from chalicelib.services.recording import FactRecorder, facts_of
 from chalicelib.services.unit_of_work import Change, TicketUnit, sync_after_commit
 
 log = logging.getLogger("helpdesk.quarantine")
@@ -43,7 +45,9 @@ class QuarantineRelease:
         clock: Clock,
         metrics: Metrics,
         limits: Limits,
+        recorder: FactRecorder | None = None,
     ) -> None:
+        self._recorder = recorder
         self._store = store
         self._raw = raw
         self._parse = parse
@@ -52,7 +56,7 @@ class QuarantineRelease:
         self._clock = clock
         self._metrics = metrics
         self._limits = limits
-        self._unit = TicketUnit(store=store, sla=sla, clock=clock)
+        self._unit = TicketUnit(store=store, sla=sla, clock=clock, recorder=recorder)
 
     def release(self, mail_id: str, by_agent: str, held: HeldMailStore) -> IngestResult:
         entry, mail, receipt, sender = self._open(mail_id, held)
@@ -100,6 +104,7 @@ class QuarantineRelease:
                 record=record,
                 by=by_agent,
                 at=now,
+                facts=facts_of(self._recorder, None, ticket, events, message, now),
             )
         except DuplicateMessage as dup:
             raise Conflict(f"this mail is already on ticket #{dup.ticket_number}") from dup
@@ -148,7 +153,9 @@ class QuarantineRelease:
                 *left_in_raw_mail(message),
             ]
 
-            def write(after: Ticket, expected: int, all_events: list[Event]) -> None:
+            def write(
+                after: Ticket, expected: int, all_events: list[Event], found: Facts | None
+            ) -> None:
                 held.append(
                     held=entry,
                     ticket=after,
@@ -158,6 +165,7 @@ class QuarantineRelease:
                     record=record,
                     by=by_agent,
                     at=now,
+                    facts=found,
                 )
 
             return Change(updated, log_events, message, write=write)

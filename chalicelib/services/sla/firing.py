@@ -42,6 +42,7 @@ from chalicelib.domain.sla.records import missed_event
 from chalicelib.domain.sla.schedules import schedule_name
 from chalicelib.domain.tickets.model import Event, Ticket
 from chalicelib.services.ports import Clock, FiringStore, Mailer, Metrics, OutgoingMail
+from chalicelib.services.recording import FactRecorder, facts_of
 from chalicelib.services.sla.notices import SlaNotices
 from chalicelib.services.unit_of_work import VERSION_RETRIES
 
@@ -71,7 +72,9 @@ class SlaFiring:
         policy: SlaPolicy,
         clock: Clock,
         metrics: Metrics,
+        recorder: FactRecorder | None = None,
     ) -> None:
+        self._recorder = recorder
         self._store = store
         self._mailer = mailer
         self._notices = notices
@@ -118,7 +121,11 @@ class SlaFiring:
         mail = self._notices.compose(updated, point, now, was=ticket.priority)
         mark = FiringMark(name, ticket.number, point, now)
         self._store.record_firing(
-            ticket=updated, expected_version=ticket.version, events=events, mark=mark
+            ticket=updated,
+            expected_version=ticket.version,
+            events=events,
+            mark=mark,
+            facts=facts_of(self._recorder, ticket, updated, events, at=now),
         )
         self._send(mail, mark)
         self._metrics.count("SlaWarnings" if point.kind is PointKind.WARNING else "SlaBreaches")

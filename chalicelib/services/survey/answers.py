@@ -44,6 +44,7 @@ from chalicelib.domain.tickets.model import (
 from chalicelib.services.inbound.messages import new_message_id
 from chalicelib.services.outgoing import tagged_subject
 from chalicelib.services.ports import Clock, Mailer, Metrics, Scheduler, SlaPlanner, SurveyStore
+from chalicelib.services.recording import FactRecorder, facts_of
 from chalicelib.services.survey.mail import SurveyMail
 from chalicelib.services.survey.notice import SurveyNotices
 from chalicelib.services.unit_of_work import VERSION_RETRIES, landed
@@ -97,7 +98,9 @@ class SurveyAnswers:
         secret: bytes,
         clock: Clock,
         metrics: Metrics,
+        recorder: FactRecorder | None = None,
     ) -> None:
+        self._recorder = recorder
         self._store = store
         self._mailer = mailer
         self._mail = mail
@@ -183,13 +186,15 @@ class SurveyAnswers:
             agent=survey.solver or "",
             language=ticket.language,
         )
+        all_events = [*events, *sla_events]
         try:
             self._store.record_answer(
                 ticket=after,
                 expected_version=ticket.version,
                 record=record,
                 message=_comment(ticket, survey, answer, comment, now) if comment else None,
-                events=[*events, *sla_events],
+                events=all_events,
+                facts=facts_of(self._recorder, ticket, after, all_events, at=now),
             )
         except StorageError:  # it may have landed: then its follow-up is this run's, or nobody's
             if not landed(self._store, after, survey_of):

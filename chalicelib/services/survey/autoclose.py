@@ -18,6 +18,7 @@ from chalicelib.domain.survey.model import ACTOR, Stage, survey_of, with_survey
 from chalicelib.domain.tickets.changes import bumped, with_status
 from chalicelib.domain.tickets.model import Event, Status
 from chalicelib.services.ports import Clock, Metrics, SlaPlanner, SurveyStore
+from chalicelib.services.recording import FactRecorder, facts_of
 from chalicelib.services.survey.sender import SurveyResult, parse_event
 from chalicelib.services.unit_of_work import VERSION_RETRIES
 
@@ -28,8 +29,15 @@ EARLY_TOLERANCE = timedelta(seconds=60)
 
 class SurveyCloser:
     def __init__(
-        self, *, store: SurveyStore, sla: SlaPlanner, clock: Clock, metrics: Metrics
+        self,
+        *,
+        store: SurveyStore,
+        sla: SlaPlanner,
+        clock: Clock,
+        metrics: Metrics,
+        recorder: FactRecorder | None = None,
     ) -> None:
+        self._recorder = recorder
         self._store = store
         self._sla = sla
         self._clock = clock
@@ -59,7 +67,10 @@ class SurveyCloser:
             events = [*events, Event(now, "closed_automatically", ACTOR, data), *sla_events]
             try:
                 self._store.update_ticket(
-                    ticket=closed, expected_version=ticket.version, events=events
+                    ticket=closed,
+                    expected_version=ticket.version,
+                    events=events,
+                    facts=facts_of(self._recorder, ticket, closed, events, at=now),
                 )
             except VersionConflict:
                 continue

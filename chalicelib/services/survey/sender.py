@@ -29,6 +29,7 @@ from chalicelib.domain.survey.model import Stage, Survey, SurveyRules, survey_of
 from chalicelib.domain.tickets.changes import bumped
 from chalicelib.domain.tickets.model import Event, Status, Ticket
 from chalicelib.services.ports import Clock, Mailer, Metrics, OutgoingMail, Scheduler, SurveyStore
+from chalicelib.services.recording import FactRecorder, facts_of
 from chalicelib.services.survey.mail import SurveyMail
 from chalicelib.services.unit_of_work import VERSION_RETRIES, landed
 
@@ -70,7 +71,9 @@ class SurveySender:
         rules: SurveyRules,
         clock: Clock,
         metrics: Metrics,
+        recorder: FactRecorder | None = None,
     ) -> None:
+        self._recorder = recorder
         self._store = store
         self._mailer = mailer
         self._mail = mail
@@ -122,13 +125,15 @@ class SurveySender:
         after = bumped(ticket, with_survey(ticket, sent), now)
         mail, message = self._mail.compose(ticket, sent, now)
         data = {"survey": survey.id, "message": message.id, "to": ticket.customer_address}
+        events = [Event(now, "survey_sent", rules_.ACTOR, data)]
         try:
             self._store.claim_send(
                 ticket=after,
                 expected_version=ticket.version,
                 message=message,
-                events=[Event(now, "survey_sent", rules_.ACTOR, data)],
+                events=events,
                 customer=ticket.customer_address,
+                facts=facts_of(self._recorder, ticket, after, events, message, now),
             )
         except OptedOut:
             return self._skip(ticket, survey, "opted_out", now)

@@ -17,6 +17,7 @@ from chalicelib.domain.errors import (
     StorageError,
     VersionConflict,
 )
+from chalicelib.domain.reports.facts import Facts
 from chalicelib.domain.sla.business_time import BusinessCalendar, parse_weekly_hours
 from chalicelib.domain.sla.firing import CLAIM_STALE_SECONDS, FiringMark, MarkState
 from chalicelib.domain.sla.plan import opened
@@ -68,7 +69,13 @@ class Store:
         return self.tickets.get(number), self.marks.get(schedule)
 
     def record_firing(
-        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event], mark: FiringMark
+        self,
+        *,
+        ticket: Ticket,
+        expected_version: int,
+        events: Sequence[Event],
+        mark: FiringMark,
+        facts: Facts | None = None,
     ) -> None:
         if mark.schedule in self.marks:
             raise AlreadyFired(self.marks[mark.schedule])

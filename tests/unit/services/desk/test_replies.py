@@ -11,6 +11,7 @@ import pytest
 
 from chalicelib.domain.desk.agents import Agent
 from chalicelib.domain.errors import Conflict, InvalidInput, VersionConflict
+from chalicelib.domain.reports.facts import Facts
 from chalicelib.domain.tickets.model import (
     TICKET_CC_LIMIT,
     Event,
@@ -93,6 +94,7 @@ class Store:
         events: Sequence[Event],
         record: object,
         index_ids: Sequence[str] = (),
+        facts: Facts | None = None,
     ) -> None:
         current = self.tickets[ticket.number]
         if self.interfere:

@@ -29,6 +29,7 @@ from chalicelib.domain.mail.delivery import (
     QuarantineEntry,
 )
 from chalicelib.domain.mail.parsed import ParsedAttachment
+from chalicelib.domain.reports.facts import Facts
 from chalicelib.domain.tickets.model import Event, Message, MessageKind, Party, Status, Ticket
 from chalicelib.domain.tickets.routing import Queue, Routing
 from chalicelib.services.inbound.acknowledgement import Acknowledger
@@ -139,6 +140,7 @@ class InMemoryHeldMail:
         record: MailRecord,
         by: str,
         at: datetime,
+        facts: Facts | None = None,
     ) -> None:
         mail_id = self._check_held(held)
         known = self._tickets.message_ids
@@ -163,6 +165,7 @@ class InMemoryHeldMail:
         record: MailRecord,
         by: str,
         at: datetime,
+        facts: Facts | None = None,
     ) -> None:
         mail_id = self._check_held(held)
         stored = self._tickets.records.pop(mail_id)  # the fake's append checks the record is new

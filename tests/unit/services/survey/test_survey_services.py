@@ -17,6 +17,7 @@ from chalicelib.domain.errors import (
     StorageError,
     VersionConflict,
 )
+from chalicelib.domain.reports.facts import Facts
 from chalicelib.domain.sla.business_time import BusinessCalendar, parse_weekly_hours
 from chalicelib.domain.survey import model as survey
 from chalicelib.domain.survey.csat import CsatRecord
@@ -123,13 +124,19 @@ class Store:
         message: Message,
         events: Sequence[Event],
         customer: str,
+        facts: Facts | None = None,
     ) -> None:
         if self.opted:
             raise OptedOut(customer)
         self.update_ticket(ticket=ticket, expected_version=expected_version, events=events)
 
     def update_ticket(
-        self, *, ticket: Ticket, expected_version: int, events: Sequence[Event]
+        self,
+        *,
+        ticket: Ticket,
+        expected_version: int,
+        events: Sequence[Event],
+        facts: Facts | None = None,
     ) -> None:
         if expected_version != self.ticket.version:
             raise VersionConflict("changed")
@@ -144,6 +151,7 @@ class Store:
         record: CsatRecord,
         message: Message | None,
         events: Sequence[Event],
+        facts: Facts | None = None,
     ) -> None:
         raise AssertionError("not in these tests")
 
