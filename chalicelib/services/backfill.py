@@ -113,14 +113,11 @@ class Backfill:
     def _segment(self, segment: int, segments: int, estimate: int, began: float) -> _Totals:
         totals = _Totals()
         for page in self._table.scan(segment, segments):
-            for number in page.numbers:
-                log = self._table.history(number)
-                if log is None:  # deleted since the Scan saw it
-                    continue
+            for log in page.logs:
                 _add(totals.facts, log.facts(self._facts_of))
                 board_into(totals.board, board_of([log.ticket]))
                 totals.tickets += 1
-            self._advanced(len(page.numbers), page.scanned, estimate, began)
+            self._advanced(len(page.logs), page.scanned, estimate, began)
         return totals
 
     def _advanced(self, tickets: int, scanned: int, estimate: int, began: float) -> None:

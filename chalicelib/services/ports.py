@@ -623,9 +623,10 @@ class Invoker(Protocol):
 
 @dataclass(frozen=True)
 class ScannedTickets:
-    """One page of the backfill's Scan: the tickets on it, and how many items it read."""
+    """One page of the backfill's Scan: the tickets whose partitions it finished, and how many
+    items it read."""
 
-    numbers: list[int]
+    logs: list[TicketLog]
     scanned: int
 
 
@@ -643,10 +644,9 @@ class ReportRebuild(Protocol):
         ...
 
     def scan(self, segment: int, segments: int) -> Iterable[ScannedTickets]:
-        """The tickets of one Scan segment; it also notes the report items it meets."""
+        """The tickets of one Scan segment, each with its whole partition; it also notes the
+        report items it meets."""
         ...
-
-    def history(self, number: int) -> TicketLog | None: ...
 
     def replace_reports(
         self,

@@ -1,11 +1,11 @@
-"""The backfill's side of the table: the helpdesk's one Scan, a ticket's partition, and the
-report items written whole (Put, Delete) where the write path adds to them.
+"""The backfill's side of the table: the helpdesk's one Scan, and the report items written
+whole (Put, Delete) where the write path adds to them.
 
-The Scan reads every item (DynamoDB charges what it reads, filtered or not) and keeps only the
-keys of tickets (`TICKET#<n> / META`) and of report items (`AGG#…`, `AGGSUM#…`, `BOARD`). Each
-ticket's partition is then one Query (consistent: the newest state), messages and events with it.
-A rebuilt item holds what the ADDs of adapters/dynamo/aggregates.py would have left in an empty
-table: the same keys, dimensions and sums (histogram sums added as the Decimals DynamoDB adds).
+The Scan reads every item (DynamoDB charges what it reads, filtered or not) and keeps tickets'
+partitions (`TICKET#<n>`: META, messages, events, each partition in one stretch, sorted by SK)
+and the keys of report items (`AGG#…`, `AGGSUM#…`, `BOARD`). A rebuilt item holds what the ADDs
+of adapters/dynamo/aggregates.py would have left in an empty table: the same keys, dimensions
+and sums (histogram sums added as the Decimals DynamoDB adds).
 """
 
 from __future__ import annotations
@@ -129,6 +129,11 @@ class DynamoRebuild(DynamoTable):
         return int(described["Table"].get("ItemCount", 0))
 
     def scan(self, segment: int = 0, segments: int = 1) -> Iterator[ScannedTickets]:
+        """Each ticket's partition as the Scan reads it: a Scan returns an item collection in
+        one stretch, sorted by SK, so a ticket is whole when the next PK begins (one read of
+        each item; a Query per ticket would read every item twice)."""
+        current: list[Item] = []  # the partition being read
+        done: set[str] = set()
         start: dict[str, Any] | None = None
         while True:
             page: dict[str, Any] = {"ExclusiveStartKey": start} if start else {}
@@ -137,46 +142,29 @@ class DynamoRebuild(DynamoTable):
             response = self.call(
                 "scan",
                 TableName=self._table,
-                ProjectionExpression="PK, SK",
-                FilterExpression="(SK = :meta AND begins_with(PK, :ticket)) "
-                "OR begins_with(PK, :agg) OR PK = :board",
+                FilterExpression="begins_with(PK, :ticket) OR begins_with(PK, :agg) OR PK = :board",
                 ExpressionAttributeValues=to_attr(
-                    {":meta": items.META, ":ticket": "TICKET#", ":agg": "AGG", ":board": BOARD}
+                    {":ticket": "TICKET#", ":agg": "AGG", ":board": BOARD}
                 ),
                 **page,
             )
-            keys = [(str(i["PK"]), str(i["SK"])) for i in map(from_attr, response["Items"])]
-            tickets = [int(pk.split("#", 1)[1]) for pk, sk in keys if sk == items.META]
-            with self._lock:
-                self._reports += [k for k in keys if is_report(k)]
-            yield ScannedTickets(tickets, int(response["ScannedCount"]))
+            logs: list[TicketLog] = []
+            for item in map(from_attr, response["Items"]):
+                key = (str(item["PK"]), str(item["SK"]))
+                if is_report(key):
+                    with self._lock:
+                        self._reports.append(key)
+                    continue
+                if current and current[0]["PK"] != key[0]:
+                    logs += _finished(current, done)
+                    current = []
+                current.append(item)
             start = response.get("LastEvaluatedKey")
             if not start:
+                logs += _finished(current, done)
+            yield ScannedTickets(logs, int(response["ScannedCount"]))
+            if not start:
                 return
-
-    def history(self, number: int) -> TicketLog | None:
-        """The ticket's partition: its item, messages and events (None if it is gone)."""
-        found: list[Item] = []
-        start: dict[str, Any] | None = None
-        while True:
-            page = {"ExclusiveStartKey": start} if start else {}
-            got, start = self.query(
-                KeyConditionExpression="PK = :pk",
-                ConsistentRead=True,
-                values={":pk": items.ticket_pk(number)},
-                **page,
-            )
-            found += got
-            if start is None:
-                break
-        meta = next((i for i in found if i["SK"] == items.META), None)
-        if meta is None:
-            return None
-        return TicketLog(
-            items.ticket_from_item(meta),
-            tuple(items.message_from_item(i) for i in found if i["SK"].startswith("MSG#")),
-            tuple(items.event_from_item(i) for i in found if i["SK"].startswith("EVT#")),
-        )
 
     def replace_reports(
         self,
@@ -227,3 +215,23 @@ class DynamoRebuild(DynamoTable):
             start = response.get("LastEvaluatedKey")
             if not start:
                 return sorted(changed)
+
+
+def _finished(partition: list[Item], done: set[str]) -> list[TicketLog]:
+    """The ticket of one partition's items (none without its META item: not a ticket)."""
+    if not partition:
+        return []
+    pk = str(partition[0]["PK"])
+    if pk in done:  # never seen: it would mean a ticket counted from part of its items
+        raise StorageError(f"the Scan returned {pk} in two stretches: nothing was written")
+    done.add(pk)
+    meta = next((i for i in partition if i["SK"] == items.META), None)
+    if meta is None:
+        return []
+    return [
+        TicketLog(
+            items.ticket_from_item(meta),
+            tuple(items.message_from_item(i) for i in partition if i["SK"].startswith("MSG#")),
+            tuple(items.event_from_item(i) for i in partition if i["SK"].startswith("EVT#")),
+        )
+    ]
