@@ -36,6 +36,8 @@ if TYPE_CHECKING:  # imported where used, so that a Lambda loads only what its f
     from chalicelib.services.inbound.opening import TicketOpener
     from chalicelib.services.inbound.release import QuarantineRelease
     from chalicelib.services.recording import FactRecorder
+    from chalicelib.services.reports.agents import AgentReport
+    from chalicelib.services.reports.summary import SummaryReport
     from chalicelib.services.scheduled import ScheduledTasks
     from chalicelib.services.sla.firing import SlaFiring
     from chalicelib.services.survey.answers import SurveyAnswers
@@ -542,6 +544,32 @@ class Container:
         from chalicelib.services.survey.report import CsatReport
 
         return CsatReport(self.survey_store, self.clock)
+
+    # -- reports (issue 13) ------------------------------------------------------------------
+
+    @cached_property
+    def report_facts(self) -> ports.ReportFacts:
+        from chalicelib.adapters.dynamo.reports import DynamoReportFacts
+
+        return self._table(DynamoReportFacts)
+
+    @cached_property
+    def summary_report(self) -> SummaryReport:
+        from chalicelib.services.reports.summary import SummaryReport
+
+        return SummaryReport(self.report_facts, self.clock, self.settings.calendar.timezone)
+
+    @cached_property
+    def agent_report(self) -> AgentReport:
+        from chalicelib.adapters.dynamo.agents import DynamoAgentStore
+        from chalicelib.services.reports.agents import AgentReport
+
+        return AgentReport(
+            self.report_facts,
+            self._table(DynamoAgentStore),
+            self.clock,
+            self.settings.calendar.timezone,
+        )
 
 
 _current: Container | None = None

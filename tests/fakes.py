@@ -534,6 +534,69 @@ class AgentList:
         return list(self.agents)
 
 
+class InMemoryReportFacts:
+    """The report aggregates as ReportFacts: raw facts per day, summaries as their JSON.
+
+    Costs are counted as DynamoDB would pay them: a run of consecutive summaries is one Query,
+    the raw cells one Query per month; every summary or raw cell returned is an item.
+    """
+
+    def __init__(self) -> None:
+        from chalicelib.domain.reports.rollup import Rollup
+
+        self.raw: dict[Any, Rollup] = {}
+        self.cells: dict[Any, int] = {}  # raw items per day, for the item count
+        self.stored: dict[tuple[str, Any], dict[str, Any]] = {}
+        self.board_counts: dict[str, dict[str, int]] = {}
+        self.raw_reads: list[Any] = []  # the days read from raw cells, in order
+
+    def record(self, found: Any) -> None:
+        """Add a Facts, as the write path's ADDs would (board included)."""
+        from chalicelib.domain.reports.histogram import Histogram
+        from chalicelib.domain.reports.rollup import Pair, Rollup
+
+        for (day, cell), names in found.counts.items():
+            self.raw.setdefault(day, Rollup()).add_counts(day, cell, names)
+            self.cells[day] = self.cells.get(day, 0) + 1
+        for d in found.durations:
+            pair = Pair(Histogram.of([d.calendar_s]), Histogram.of([d.business_s]))
+            self.raw.setdefault(d.day, Rollup()).add_durations(d.cell, d.metric, pair)
+            self.cells[d.day] = self.cells.get(d.day, 0) + 1
+        for key, names in found.board.items():
+            board = self.board_counts.setdefault(key, {})
+            for name, amount in names.items():
+                board[name] = board.get(name, 0) + amount
+
+    def summaries(self, kind: str, firsts: Sequence[Any], cost: Any) -> dict[Any, Any]:
+        from chalicelib.adapters.dynamo.reports import runs
+        from chalicelib.domain.reports.rollup import from_json
+
+        found = {d: from_json(self.stored[(kind, d)]) for d in firsts if (kind, d) in self.stored}
+        cost.queries += len(list(runs(kind, firsts)))
+        cost.items += len(found)
+        return found
+
+    def raw_days(self, days: Sequence[Any], cost: Any) -> dict[Any, Any]:
+        from chalicelib.domain.reports.rollup import Rollup, from_json, to_json
+
+        self.raw_reads += list(days)
+        cost.queries += len({(d.year, d.month) for d in days})
+        cost.items += sum(self.cells.get(d, 0) for d in days)
+        return {d: from_json(to_json(self.raw.get(d, Rollup()))) for d in days}
+
+    def put_summaries(self, kind: str, rollups: Mapping[Any, Any], cost: Any) -> None:
+        from chalicelib.domain.reports.rollup import to_json
+
+        for first, rollup in rollups.items():
+            self.stored[(kind, first)] = to_json(rollup)
+        cost.written += len(rollups)
+
+    def board(self, cost: Any) -> dict[str, dict[str, int]]:
+        cost.queries += 1
+        cost.items += len(self.board_counts)
+        return {k: dict(v) for k, v in self.board_counts.items()}
+
+
 class RecordingDayMail:
     """DayMailStore: answers `rows` of the asked days (filters applied), records each query."""
 
@@ -572,3 +635,4 @@ def _held_to_their_ports() -> None:
     _board: ports.BoardStore = InMemoryBoard()
     _agents: ports.AgentListing = AgentList()
     _day_mail: ports.DayMailStore = RecordingDayMail()
+    _report_facts: ports.ReportFacts = InMemoryReportFacts()

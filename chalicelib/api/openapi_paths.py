@@ -55,6 +55,19 @@ _REPLY["responses"]["200"] = {
     "content": {"application/json": {"schema": ref("ReplyResult")}},
 }
 
+_REPORT_PERIOD = [
+    query("from", {"type": "string", "format": "date"}, "desk-local date; default 30 days to `to`"),
+    query("to", {"type": "string", "format": "date"}, "desk-local date, included; default today"),
+]
+_REPORT_FORMAT = query("format", enum("json", "csv"), "csv: one row per period or agent")
+
+
+def _with_csv(operation: Schema) -> Schema:
+    """The report's 200 may also be CSV (a download), its JSON flattened into columns."""
+    operation["responses"]["200"]["content"]["text/csv"] = {"schema": STR}
+    return operation
+
+
 _ACTION_KEY = header(
     "Idempotency-Key",
     {"type": "string", "minLength": 1, "maxLength": 255},
@@ -168,6 +181,41 @@ TICKETS: dict[str, dict[str, Schema]] = {
     },
     "/api/queues": {
         "get": op("Queues with customers waiting and the oldest wait", "queues", (200, "Queues"))
+    },
+    "/api/reports/summary": {
+        "get": _with_csv(
+            op(
+                "Tickets, responses, SLA, CSAT and backlog over desk-local dates, by day, "
+                "ISO week or month, with the previous period of equal length",
+                "tickets",
+                (200, "SummaryReport"),
+                params=[
+                    *_REPORT_PERIOD,
+                    query("group", enum("day", "week", "month"), "default day"),
+                    query("queue", STR, "one queue"),
+                    query("agent", STR, "one agent (id)"),
+                    query("priority", enum("low", "normal", "high", "urgent"), "one priority"),
+                    _REPORT_FORMAT,
+                ],
+                errors=(400,),
+            )
+        )
+    },
+    "/api/reports/agents": {
+        "get": _with_csv(
+            op(
+                "Per agent: replies, solves, first response, CSAT in a period; open tickets now",
+                "tickets",
+                (200, "AgentReport"),
+                params=[
+                    *_REPORT_PERIOD,
+                    query("queue", STR, "one queue"),
+                    query("priority", enum("low", "normal", "high", "urgent"), "one priority"),
+                    _REPORT_FORMAT,
+                ],
+                errors=(400,),
+            )
+        )
     },
     "/api/board": {
         "get": op(

@@ -42,6 +42,13 @@ def enum(*values: str) -> Schema:
     return {"type": "string", "enum": list(values)}
 
 
+_MATRIX = {
+    "type": "array",
+    "items": array(INT),
+    "description": "7 desk-local weekdays (Monday first) × 24 hours",
+}
+
+
 def _board_line(required: tuple[str, ...] = (), **properties: Schema) -> Schema:
     schema = obj(required, **properties)
     schema["properties"] |= _BOARD_LINE
@@ -221,6 +228,93 @@ SCHEMAS: dict[str, Schema] = {
         yes=INT,
         no=INT,
         rate={"type": "number", "nullable": True, "description": "yes / answers; null if none"},
+    ),
+    "Durations": obj(
+        ("count", "median", "p90", "mean"),
+        count={"type": "integer", "description": "samples"},
+        median={"type": "number", "nullable": True, "description": "seconds (within 3.9 %)"},
+        p90={"type": "number", "nullable": True, "description": "seconds (within 3.9 %)"},
+        mean={"type": "number", "nullable": True, "description": "seconds"},
+    ),
+    "DurationPair": obj(
+        ("calendar", "business"), calendar=ref("Durations"), business=ref("Durations")
+    ),
+    "SlaFigures": obj(
+        ("count", "met", "missed", "late", "compliance"),
+        count={"type": "integer", "description": "met + missed"},
+        met=INT,
+        missed=INT,
+        late=INT,
+        compliance={"type": "number", "nullable": True, "description": "met / (met + missed)"},
+    ),
+    "ReportTotals": obj(
+        ("created", "solved", "reopened", "closed", "replies_sent", "mails_received"),
+        created=INT,
+        solved=INT,
+        reopened=INT,
+        closed=INT,
+        replies_sent=INT,
+        mails_received=INT,
+        first_response=ref("DurationPair"),
+        next_response=ref("DurationPair"),
+        reply_wait=ref("DurationPair"),
+        resolution=ref("DurationPair"),
+        sla=obj(
+            first_response=ref("SlaFigures"),
+            next_response=ref("SlaFigures"),
+            resolution=ref("SlaFigures"),
+        ),
+        promise=obj(count=INT, kept=INT, broken=INT),
+        csat=obj(
+            answers=INT, yes=INT, no=INT, rate={"type": "number", "nullable": True}, comments=INT
+        ),
+        backlog_end={
+            "type": "integer",
+            "nullable": True,
+            "description": "unsolved tickets at the period's end; null filtered by priority, "
+            "or by queue and agent together",
+        },
+    ),
+    "ReportReads": obj(queries=INT, items=INT, written=INT),
+    "SummaryReport": obj(
+        ("from", "to", "timezone", "group", "totals", "series", "previous"),
+        to={"type": "string", "format": "date"},
+        timezone=STR,
+        group=enum("day", "week", "month"),
+        filters=obj(queue=STR, agent=STR, priority=STR),
+        totals=ref("ReportTotals"),
+        series=array(
+            {
+                "allOf": [
+                    obj(("period", "start", "end"), period=STR, start=STR, end=STR),
+                    ref("ReportTotals"),
+                ]
+            }
+        ),
+        previous=obj(("from", "to", "totals"), to=STR, totals=ref("ReportTotals"), **{"from": STR}),
+        traffic=obj(("in", "out"), **{"in": _MATRIX, "out": _MATRIX}),
+        languages={"type": "object", "additionalProperties": INT},
+        addresses={"type": "object", "additionalProperties": INT},
+        reads=ref("ReportReads"),
+        **{"from": {"type": "string", "format": "date"}},
+    ),
+    "AgentReportRow": obj(
+        ("agent", "replies", "solved"),
+        agent=STR,
+        name=STR,
+        replies=INT,
+        solved=INT,
+        first_response=ref("DurationPair"),
+        csat=ref("CsatTally"),
+        open_now=INT,
+        waiting_now=INT,
+    ),
+    "AgentReport": obj(
+        ("from", "to", "agents"),
+        to=STR,
+        agents=array(ref("AgentReportRow")),
+        reads=ref("ReportReads"),
+        **{"from": STR},
     ),
     "MailRow": obj(
         ("at", "direction", "ticket"),

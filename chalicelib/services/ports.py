@@ -22,6 +22,7 @@ from chalicelib.domain.mail.language import ModelGuess
 from chalicelib.domain.mail.parsed import Address, ParsedAttachment
 from chalicelib.domain.reports.facts import Facts
 from chalicelib.domain.reports.history import TicketLog
+from chalicelib.domain.reports.rollup import Rollup
 from chalicelib.domain.sla.firing import FiringMark
 from chalicelib.domain.survey.csat import CsatRecord
 from chalicelib.domain.tickets.model import Event, Message, MessageKind, Ticket
@@ -688,4 +689,36 @@ class Releaser(Protocol):
 
     def append(self, mail_id: str, by_agent: str, held: HeldMailStore) -> object:
         """The held reply joins the ticket it claimed (an agent vouches for the sender)."""
+        ...
+
+
+@dataclass
+class ReadCost:
+    """What one report read from the table (and the summaries it wrote on the way)."""
+
+    queries: int = 0
+    items: int = 0
+    written: int = 0
+
+
+class ReportFacts(Protocol):
+    """The report aggregates (adapters/dynamo/aggregates.py) and their summaries, by local day.
+
+    `kind` is "D" (days: `firsts` are the days) or "M" (months: `firsts` are their first days).
+    """
+
+    def summaries(self, kind: str, firsts: Sequence[date], cost: ReadCost) -> dict[date, Rollup]:
+        """The stored summaries among those asked for (missing ones are left out)."""
+        ...
+
+    def raw_days(self, days: Sequence[date], cost: ReadCost) -> dict[date, Rollup]:
+        """The days read from their raw cells: every day asked for, empty when nothing happened."""
+        ...
+
+    def put_summaries(self, kind: str, rollups: Mapping[date, Rollup], cost: ReadCost) -> None:
+        """Store summaries (idempotent: the same facts make the same item)."""
+        ...
+
+    def board(self, cost: ReadCost) -> dict[str, dict[str, int]]:
+        """The live board now: `Q#<queue>` and `A#<agent>` → their counters."""
         ...

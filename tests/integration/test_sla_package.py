@@ -35,6 +35,7 @@ def test_scheduled_runs_as_the_name_scheduler_may_invoke_with_a_narrow_role(pack
         "dynamodb:BatchGetItem",
         "dynamodb:GetItem",
         "dynamodb:PutItem",
+        "dynamodb:UpdateItem",  # the report aggregates' ADDs in the firing's transaction
         "ses:SendEmail",
         "ses:SendRawEmail",
     ]
