@@ -3,7 +3,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: venv run clock test lint unit package replay bench clean
+.PHONY: venv run clock test lint unit package replay backfill bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -41,6 +41,11 @@ package: venv
 replay: venv
 	$(if $(STACK),,$(error make replay needs STACK=<the CloudFormation stack's name>))
 	$(PY) -m ops.replay --stack $(STACK) $(ARGS)
+
+## Rebuild the reports and the live board from the tickets: make backfill STACK=helpdesk [ARGS=--dry-run].
+backfill: venv
+	$(if $(STACK),,$(error make backfill needs STACK=<the CloudFormation stack's name>))
+	$(PY) -m ops.backfill --stack $(STACK) $(ARGS)
 
 bench: venv
 	$(PY) -m bench

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import amplification, calls, coldstart, cost, language, package, throughput
+from bench import amplification, calls, coldstart, cost, language, package, reports, throughput
 from bench.observe import SEEN
 from bench.table import FigureResult, Row, Verdict, judged, render, write_json
 
@@ -25,6 +25,7 @@ FIGURES: dict[str, tuple[int, Callable[[bool], FigureResult]]] = {
     "throughput": (5, throughput.run),
     "cost": (6, cost.run),
     "language": (7, language.run),
+    "reports": (8, reports.run),
 }
 
 

@@ -59,6 +59,7 @@ FIGURE_NAMES = {
     5: "throughput, memory",
     6: "cost",
     7: "language",
+    8: "reports",
 }
 
 

@@ -21,6 +21,7 @@ from chalicelib.domain.mail.delivery import HeldMail, MailRecord, QuarantineEntr
 from chalicelib.domain.mail.language import ModelGuess
 from chalicelib.domain.mail.parsed import Address, ParsedAttachment
 from chalicelib.domain.reports.facts import Facts
+from chalicelib.domain.reports.history import TicketLog
 from chalicelib.domain.reports.rollup import Rollup
 from chalicelib.domain.sla.firing import FiringMark
 from chalicelib.domain.survey.csat import CsatRecord
@@ -618,6 +619,50 @@ class FailureQueue(Protocol):
 class Invoker(Protocol):
     def invoke(self, function: str, payload: Mapping[str, Any]) -> None:
         """Run the function on the payload and wait; raises ReplayFailed when it fails."""
+        ...
+
+
+@dataclass(frozen=True)
+class ScannedTickets:
+    """One page of the backfill's Scan: the tickets whose partitions it finished, and how many
+    items it read."""
+
+    logs: list[TicketLog]
+    scanned: int
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    put: int  # report items written whole
+    deleted: int  # stale report items (and the read side's summaries) removed
+
+
+class ReportRebuild(Protocol):
+    """The backfill's table: the one place the helpdesk Scans."""
+
+    def estimate(self) -> int:
+        """About how many items the table holds (for the ETA)."""
+        ...
+
+    def scan(self, segment: int, segments: int) -> Iterable[ScannedTickets]:
+        """The tickets of one Scan segment, each with its whole partition; it also notes the
+        report items it meets."""
+        ...
+
+    def replace_reports(
+        self,
+        found: Facts,
+        board: Mapping[str, Mapping[str, int]] | None,
+        *,
+        before: str | None,
+        dry_run: bool,
+    ) -> Rebuilt:
+        """Put the report items these totals make, delete the ones they do not (only months
+        before `before` when given; the board only when given)."""
+        ...
+
+    def changed_since(self, at: datetime) -> list[int]:
+        """Tickets written at or after `at`."""
         ...
 
 
