@@ -21,7 +21,11 @@ export function reportError(error, form) {
     return;
   }
   if (error.status === 400) {
-    showNotice(`Please check ${error.field || "the input"}: ${error.message}`);
+    // The API's message names its field first ("from: …"): say it once.
+    const field = error.field || "the input";
+    const message = String(error.message || "");
+    const problem = message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
+    showNotice(`Please check ${field}: ${problem}`);
     markField(form, error.field);
     return;
   }
