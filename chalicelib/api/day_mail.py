@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from chalice.app import Blueprint, Response
 
 from chalicelib import bootstrap
 from chalicelib.api.http import api_errors, current_agent, json_response
+from chalicelib.api.report_csv import csv_response
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.services.desk.day_mail import DIRECTION_OF, MailPage
 from chalicelib.services.ports import MailRow
@@ -38,7 +37,7 @@ def day_mail() -> Response:
         limit=params.get("limit"),
     )
     if output == "csv":
-        return csv_response(page)
+        return mail_csv(page)
     return json_response(
         {
             "from": page.first.isoformat(),
@@ -62,25 +61,8 @@ def row_json(row: MailRow) -> dict[str, Any]:
     }
 
 
-def csv_response(page: MailPage) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in page.rows:
-        line = row_json(row)
-        line["to"] = ", ".join(line["to"])
-        writer.writerow([_cell(line[c]) for c in COLUMNS])
+def mail_csv(page: MailPage) -> Response:
+    lines = [row_json(row) | {"to": ", ".join(row.to)} for row in page.rows]
     name = f"mail-{page.first}" + (f"-to-{page.last}" if page.last != page.first else "")
-    headers: dict[str, str | list[str]] = {
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="{name}.csv"',
-    }
-    if page.next:
-        headers[NEXT_HEADER] = page.next
-    return Response(body=out.getvalue(), status_code=200, headers=headers)
-
-
-def _cell(value: Any) -> str:
-    """A customer's subject is not a formula: a spreadsheet must not run "=HYPERLINK(...)"."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    more = {NEXT_HEADER: page.next} if page.next else {}
+    return csv_response(lines, f"{name}.csv", columns=COLUMNS, headers=more)

@@ -37,9 +37,10 @@ def safe(value: Any) -> str:
     return str(value)
 
 
-def to_csv(rows: Iterable[Mapping[str, Any]]) -> str:
+def to_csv(rows: Iterable[Mapping[str, Any]], columns: Iterable[str] = ()) -> str:
+    """`columns` fixes the header (even for no rows); by default, each row's keys in order."""
     flat = [flatten(r) for r in rows]
-    columns: list[str] = []
+    columns = list(columns)
     for r in flat:
         columns += [c for c in r if c not in columns]
     out = io.StringIO()
@@ -50,12 +51,19 @@ def to_csv(rows: Iterable[Mapping[str, Any]]) -> str:
     return out.getvalue()
 
 
-def csv_response(rows: Iterable[Mapping[str, Any]], filename: str) -> Response:
+def csv_response(
+    rows: Iterable[Mapping[str, Any]],
+    filename: str,
+    *,
+    columns: Iterable[str] = (),
+    headers: Mapping[str, str] | None = None,
+) -> Response:
     return Response(
-        body=to_csv(rows),
+        body=to_csv(rows, columns),
         status_code=200,
         headers={
             "Content-Type": "text/csv; charset=utf-8",
             "Content-Disposition": f'attachment; filename="{filename}"',
+            **(headers or {}),
         },
     )
