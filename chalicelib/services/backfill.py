@@ -20,7 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from chalicelib.domain.reports.facts import Facts
+from chalicelib.domain.reports.facts import Facts, add_board
 from chalicelib.domain.reports.history import FactsOf, board_of
 from chalicelib.services.ports import Clock, Rebuilt, ReportRebuild
 
@@ -95,8 +95,8 @@ class Backfill:
             parts = list(pool.map(segment, range(segments)))
         totals = _Totals()
         for part in parts:
-            _add(totals.facts, part.facts)
-            board_into(totals.board, part.board)
+            totals.facts.absorb(part.facts)
+            add_board(totals.board, part.board)
             totals.tickets += part.tickets
         rebuilt = self._table.replace_reports(
             totals.facts,
@@ -114,8 +114,8 @@ class Backfill:
         totals = _Totals()
         for page in self._table.scan(segment, segments):
             for log in page.logs:
-                _add(totals.facts, log.facts(self._facts_of))
-                board_into(totals.board, board_of([log.ticket]))
+                totals.facts.absorb(log.facts(self._facts_of))
+                add_board(totals.board, board_of([log.ticket]))
                 totals.tickets += 1
             self._advanced(len(page.logs), page.scanned, estimate, began)
         return totals
@@ -126,18 +126,3 @@ class Backfill:
             seen = self._seen
         if self._progress is not None:
             self._progress(Progress(seen[0], seen[1], estimate, self._timer() - began))
-
-
-def _add(total: Facts, found: Facts) -> None:
-    """`found` added into `total` in place (facts.merged copies: quadratic over a table)."""
-    for (day, cell), names in found.counts.items():
-        for name, amount in names.items():
-            total.add(day, cell, name, amount)
-    total.durations += found.durations
-
-
-def board_into(board: Board, part: Board) -> None:
-    for key, names in part.items():
-        counters = board.setdefault(key, {})
-        for name, amount in names.items():
-            counters[name] = counters.get(name, 0) + amount

@@ -93,6 +93,22 @@ class Facts:
     def __bool__(self) -> bool:
         return bool(self.counts or self.durations or self.board)
 
+    def absorb(self, other: Facts) -> None:
+        """`other` added into these facts, in place (a backfill sums a whole table's)."""
+        for (day, cell), names in other.counts.items():
+            for name, amount in names.items():
+                self.add(day, cell, name, amount)
+        self.durations += other.durations
+        add_board(self.board, other.board)
+
+
+def add_board(board: dict[str, dict[str, int]], part: Mapping[str, Mapping[str, int]]) -> None:
+    """Board counters `part` added into `board`, in place."""
+    for key, names in part.items():
+        counters = board.setdefault(key, {})
+        for name, amount in names.items():
+            counters[name] = counters.get(name, 0) + amount
+
 
 NO_FACTS = Facts()
 
@@ -326,12 +342,5 @@ def merged(all_facts: Iterable[Facts]) -> Facts:
     """Several writes' facts as one (a backfill of one ticket's whole life)."""
     result = Facts()
     for f in all_facts:
-        for (day, cell), names in f.counts.items():
-            for name, amount in names.items():
-                result.add(day, cell, name, amount)
-        result.durations += f.durations
-        for key, names in f.board.items():
-            board = result.board.setdefault(key, {})
-            for name, amount in names.items():
-                board[name] = board.get(name, 0) + amount
+        result.absorb(f)
     return result
